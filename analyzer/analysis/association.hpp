@@ -1,0 +1,125 @@
+// The state the engine keeps per pair of peers sharing a context lineage: what each peer
+// did under the current IDs, the ongoing ID update and KUDOS executions, and what the
+// network showed before the switch to new IDs. Plain data; the trackers own the logic.
+#pragma once
+#include <array>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/context_store.hpp"
+#include "analysis/records.hpp"
+
+namespace oidu {
+
+enum class Role { Client = 0, Server = 1 };
+inline Role other(Role r) { return r == Role::Client ? Role::Server : Role::Client; }
+inline std::size_t idx(Role r) { return static_cast<std::size_t>(r); }
+const char* role_name(Role r);
+
+// One peer of an ID update procedure (draft-ietf-core-oscore-id-update section 2.1).
+struct IdUpdatePeer {
+  std::optional<Bytes> offered;
+  unsigned acks_sent = 0;       // messages it sent with Recipient-ID-Ack
+  unsigned acks_received = 0;   // verified messages it received with Recipient-ID-Ack
+  unsigned messages_sent = 0;   // since the procedure started (counter-based variant)
+  std::optional<std::uint64_t> completed_at;
+  bool received_offer = false;  // the other peer's offer reached it
+  bool continued = false;       // sent an offer or an ack after receiving one
+  bool must_abort = false;      // the offer it received is one of its own old Sender IDs
+  bool reported_no_continuation = false;
+  bool reported_own_sender_id = false;
+  bool reported_after_reboot = false;
+};
+
+struct IdUpdateProcedure {
+  std::uint32_t id = 0;
+  bool integrated = false;
+  std::uint32_t kudos_id = 0;
+  Role initiator = Role::Client;
+  std::int64_t start_us = 0;
+  std::vector<std::uint64_t> frames;
+  std::array<IdUpdatePeer, 2> peers;
+  ContextSlot* ctx_a = nullptr;   // the context the procedure runs on
+  ContextSlot* ctx_b = nullptr;   // candidate context with the new IDs, once both offers are known
+  std::array<Endpoint, 2> endpoints;
+};
+
+enum class KudosState { Idle, Busy, Pending };
+const char* kudos_state_name(KudosState s);
+
+struct KudosPeer {
+  KudosState state = KudosState::Idle;
+  std::optional<bool> b_bit;
+  std::optional<KudosContribution> contribution;
+  std::optional<std::uint64_t> completed_at;
+};
+
+struct KudosExecution {
+  std::uint32_t id = 0;
+  Role initiator = Role::Client;
+  bool no_fs = false;
+  std::optional<KudosDerivation> derivation;
+  std::vector<std::uint64_t> frames;
+  std::array<KudosPeer, 2> peers;
+  Role first_sender = Role::Client;   // whose contribution came first (the divergent one)
+  ContextSlot* ctx_old = nullptr;
+  ContextSlot* ctx_temp = nullptr;
+  ContextSlot* ctx_new = nullptr;
+  std::array<Endpoint, 2> endpoints;
+};
+
+// What one peer showed on the network under the IDs in use before a switch.
+struct PeerTraffic {
+  std::optional<IpAddress> ip;
+  std::optional<MacAddress> mac;
+  std::optional<std::uint64_t> last_piv;
+  std::optional<std::uint16_t> last_mid;
+  std::optional<Bytes> kid_context;     // last kid context it sent in clear
+};
+
+// Privacy watch for one switch from old IDs (CTX_A) to new IDs (CTX_B).
+struct SwitchWatch {
+  std::uint32_t procedure = 0;
+  ContextSlot* old_slot = nullptr;
+  ContextSlot* new_slot = nullptr;
+  std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
+  std::array<PeerTraffic, 2> before;
+  std::array<bool, 2> seen_new{false, false};
+  std::array<bool, 2> seen_new_mid{false, false};
+  std::set<Bytes> old_tokens;
+  bool switched = false;
+  std::set<std::string> reported;       // "<code>/<detail>": each leak once
+};
+
+struct Association {
+  std::uint32_t id = 0;
+  std::string name;
+  const KeyEntry* keys = nullptr;
+  bool oriented = false;                  // the client has been seen sending a request
+  std::vector<ContextSlot*> slots;        // newest last
+  ContextSlot* current = nullptr;         // the context the peers use now
+
+  // Under the current (Master Secret, Master Salt, ID Context):
+  std::array<std::set<Bytes>, 2> used_recipient_ids;  // per peer
+  std::array<std::set<Bytes>, 2> failed_offers;
+  std::array<bool, 2> lost_state{false, false};
+  std::array<bool, 2> ran_fs_kudos{false, false};
+
+  std::unique_ptr<IdUpdateProcedure> id_update;   // ongoing
+  std::uint32_t last_id_update = 0;               // the latest one that ended
+  std::optional<Bytes> last_offers[2];            // its offers, for late acks
+  std::unique_ptr<KudosExecution> kudos;          // ongoing
+
+  // Network history of the current IDs (for the switch watches), bounded.
+  std::array<PeerTraffic, 2> traffic;
+  std::set<std::pair<IpAddress, IpAddress>> pairs;
+  std::deque<Bytes> recent_tokens;
+  std::vector<std::unique_ptr<SwitchWatch>> switches;
+};
+
+}  // namespace oidu

@@ -1,0 +1,93 @@
+// Internal: the engine behind Analyzer. Its methods are split by job across
+// engine_intake.cpp (frames to records), engine_decrypt.cpp (which context opens what),
+// id_update_tracker.cpp, kudos_tracker.cpp, switch_tracker.cpp and nonce_tracker.cpp.
+#pragma once
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+#include "analysis/association.hpp"
+#include "analysis/context_store.hpp"
+#include "analysis/exchanges.hpp"
+#include "wire/coap.hpp"
+#include "wire/oscore_option.hpp"
+
+namespace oidu {
+
+// One verified OSCORE message, as the trackers see it.
+struct Observed {
+  MessageRecord& rec;
+  const Frame& frame;
+  const CoapMessage& coap;
+  const OscoreOption& option;
+  const InnerMessage& inner;
+  Association& assoc;
+  ContextSlot& slot;
+  Role sender;
+  PendingRequest* request;   // responses: the request answered
+};
+
+// Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
+// seen (memory grows with gaps, not messages) plus digests of the latest ones.
+struct PivHistory {
+  std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
+  std::map<std::uint64_t, std::uint64_t> recent;   // piv -> ciphertext digest
+};
+
+struct Engine {
+  Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
+
+  AnalyzerConfig config;
+  std::vector<KeyEntry> keys;
+  EventSink& sink;
+  Summary summary;
+  ContextStore store;
+  std::vector<std::unique_ptr<Association>> associations;
+  ExchangeTable exchanges;
+  DuplicateFilter duplicates;
+  std::map<std::pair<Bytes, Bytes>, PivHistory> nonces;  // (key, nonce id) -> PIVs
+  std::uint32_t next_procedure = 1;
+  std::int64_t last_time_us = 0;
+  std::int64_t last_expiry_us = 0;
+  std::uint64_t last_frame = 0;
+  Bytes plaintext;             // reused buffer
+
+  // engine_intake.cpp
+  void process(const Frame& frame);
+  void finish();
+  void report(const std::string& code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
+              std::string message);
+  void diagnose(std::uint64_t frame, std::string message);
+
+  // engine_decrypt.cpp
+  void handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
+                     const OscoreOption& option);
+  ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
+  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, SlotKind kind,
+                        std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
+                        std::uint32_t procedure);
+
+  // id_update_tracker.cpp
+  void track_id_update(Observed& m);
+  void check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us);
+  void end_id_update(Association& assoc, const std::string& outcome, std::uint64_t frame);
+  ContextSlot& install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base);
+
+  // kudos_tracker.cpp
+  ContextSlot& kudos_slot(Association& assoc, ContextSlot& base, Role sender, bool is_new,
+                         std::shared_ptr<SecurityContext> context, KudosDerivation derivation,
+                         const OscoreOption& option, const Frame& frame);
+  void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
+  void end_kudos(Association& assoc, const std::string& outcome);
+
+  // switch_tracker.cpp
+  void track_network(Observed& m);
+
+  // nonce_tracker.cpp
+  void track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView piv, ByteView ciphertext);
+};
+
+std::uint64_t piv_value(ByteView piv);  // big-endian, up to 8 bytes
+
+}  // namespace oidu

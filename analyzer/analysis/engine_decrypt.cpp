@@ -1,0 +1,325 @@
+// Which context opens a message: requests by kid (and kid context), responses through
+// their request, KUDOS messages through CTX_TEMP / CTX_NEW derived from what is on the
+// wire. Successful opens are handed to the trackers.
+#include <algorithm>
+
+#include "core/cbor.hpp"
+
+#include "analysis/engine.hpp"
+#include "wire/option_registry.hpp"
+
+namespace oidu {
+namespace {
+
+const Bytes& id_of(const ContextSlot& slot, Role role) {
+  return role == Role::Client ? slot.client_id : slot.server_id;
+}
+
+// A context to try, and how it came to be.
+struct Candidate {
+  ContextSlot* base = nullptr;                 // the slot it belongs to or derives from
+  std::shared_ptr<SecurityContext> derived;    // set for KUDOS contexts not yet in a slot
+  bool kudos_temp = false;
+  bool kudos_new = false;
+  KudosDerivation derivation = KudosDerivation::Draft14;
+};
+
+ContextMaterial kudos_input(const ContextSlot& base, bool no_fs) {
+  ContextMaterial in = base.context->material();
+  // No-FS mode derives from CTX_BOOTSTRAP (draft-14 section 4.5.2).
+  if (no_fs && base.association && base.association->keys &&
+      base.association->keys->bootstrap_master_secret) {
+    in.master_secret = *base.association->keys->bootstrap_master_secret;
+    in.master_salt = base.association->keys->bootstrap_master_salt.value_or(Bytes{});
+  }
+  return in;
+}
+
+bool has_bootstrap(const ContextSlot& base) {
+  return base.association && base.association->keys &&
+         base.association->keys->bootstrap_master_secret.has_value();
+}
+
+}  // namespace
+
+ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string origin,
+                              SlotKind kind, std::shared_ptr<SecurityContext> context,
+                              Bytes client_id, Bytes server_id, std::uint32_t procedure) {
+  ContextSlot slot;
+  slot.name = std::move(name);
+  slot.origin = std::move(origin);
+  slot.kind = kind;
+  slot.context = std::move(context);
+  slot.client_id = std::move(client_id);
+  slot.server_id = std::move(server_id);
+  slot.association = &assoc;
+  slot.procedure = procedure;
+  ContextSlot& added = store.add(std::move(slot));
+  assoc.slots.push_back(&added);
+  const ContextMaterial& m = added.context->material();
+  sink.on_context(ContextRecord{added.name, added.origin, added.client_id, added.server_id, m.aead,
+                                hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
+                                last_frame});
+  return added;
+}
+
+ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_context) {
+  const auto& m = base.context->material();
+  if (m.id_context == id_context) return base;
+  for (ContextSlot* s : base.association->slots) {
+    if (s->kind == SlotKind::IdContext && s->context->material().id_context == id_context &&
+        s->client_id == base.client_id && s->server_id == base.server_id &&
+        s->context->material().master_secret == m.master_secret) {
+      return *s;
+    }
+  }
+  ContextMaterial mat = m;
+  mat.id_context = id_context;
+  return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
+                  "id-context " + to_hex(id_context), SlotKind::IdContext,
+                  std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0);
+}
+
+void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
+                           const OscoreOption& option) {
+  const bool is_request = coap.is_request();
+  PendingRequest* request = nullptr;
+  std::vector<ContextSlot*> bases;
+  Bytes request_kid, request_piv;
+  Role requester = Role::Client;
+
+  if (is_request) {
+    if (!option.kid) {
+      rec.status = DecryptStatus::NoContext;
+      rec.problem = "request without kid";
+    } else {
+      request_kid.assign(option.kid->begin(), option.kid->end());
+      request_piv.assign(option.partial_iv.begin(), option.partial_iv.end());
+      for (ContextSlot* s : store.by_kid(*option.kid)) {
+        if (s->kind != SlotKind::KudosTemp) bases.push_back(s);
+      }
+    }
+  } else {
+    request = exchanges.match_response(frame.src, frame.dst, coap.token, coap.type,
+                                       coap.message_id, frame.time_us);
+    if (request) rec.request_frame = request->frame;
+    if (!request || !request->oscore) {
+      rec.status = DecryptStatus::NoContext;
+      rec.problem = "no OSCORE request in the capture matches this response";
+    } else if (!request->slot) {
+      rec.status = DecryptStatus::NoContext;
+      rec.problem = "its request (frame " + std::to_string(request->frame) + ") was not decrypted";
+    } else {
+      request_kid = request->kid;
+      request_piv = request->piv;
+      requester = request->slot->client_id == request->kid ? Role::Client : Role::Server;
+      bases.push_back(request->slot);
+      for (auto it = request->slot->association->slots.rbegin();
+           it != request->slot->association->slots.rend(); ++it) {
+        if (*it != request->slot && (*it)->kind != SlotKind::KudosTemp && !(*it)->retired) {
+          bases.push_back(*it);
+        }
+      }
+    }
+  }
+
+  // A kid context on the wire that differs from the one in use: the peers are
+  // re-deriving (RFC 8613 Appendix B.2) or use another ID Context of the same keys.
+  // Implementations send it raw or wrapped in a CBOR byte string; both are tried.
+  if (option.kid_context) {
+    std::vector<Bytes> wire_contexts{Bytes(option.kid_context->begin(), option.kid_context->end())};
+    std::size_t consumed = 0;
+    if (auto inner = cbor::read_bstr(*option.kid_context, consumed);
+        inner && consumed == option.kid_context->size()) {
+      wire_contexts.emplace_back(inner->begin(), inner->end());
+    }
+    // B.2 Response #1 is protected with the request's ID Context followed by its own.
+    if (!is_request && request && request->slot && request->slot->context->material().id_context) {
+      Bytes joined = *request->slot->context->material().id_context;
+      joined.insert(joined.end(), wire_contexts.back().begin(), wire_contexts.back().end());
+      wire_contexts.push_back(std::move(joined));
+    }
+    std::vector<ContextSlot*> variants;
+    for (ContextSlot* base : bases) {
+      if (base->kind == SlotKind::IdContext) continue;
+      for (const Bytes& wire_context : wire_contexts) {
+        variants.push_back(&id_context_variant(*base, wire_context));
+      }
+    }
+    std::erase_if(bases, [&](ContextSlot* b) {
+      return std::find(variants.begin(), variants.end(), b) != variants.end();
+    });
+    bases.insert(bases.begin(), variants.begin(), variants.end());
+  }
+
+  if (bases.empty()) {
+    if (rec.status == DecryptStatus::NotOscore) {
+      rec.status = DecryptStatus::NoContext;
+      rec.problem = "no context has kid " + (option.kid ? "'" + to_hex(*option.kid) + "'" : "?");
+    }
+  }
+
+  // Build the list of contexts to try.
+  std::vector<Candidate> candidates;
+  for (ContextSlot* base : bases) {
+    if (!option.kudos) {
+      candidates.push_back({base, nullptr, false, false, KudosDerivation::Draft14});
+      continue;
+    }
+    Association& assoc = *base->association;
+    const Role sender = is_request ? (base->client_id == request_kid ? Role::Client : Role::Server)
+                                   : other(requester);
+    const KudosContribution mine{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
+    std::vector<KudosDerivation> derivations{KudosDerivation::Draft14, KudosDerivation::Draft07Style};
+    if (assoc.kudos && assoc.kudos->derivation) derivations = {*assoc.kudos->derivation};
+    if (option.p() && !has_bootstrap(*base)) {
+      rec.problem = "no-FS KUDOS needs bootstrap material in the key file";
+    }
+    std::vector<Candidate> temp, fresh;
+    // CTX_NEW needs the other peer's contribution from this execution.
+    if (assoc.kudos && assoc.kudos->ctx_old == base &&
+        assoc.kudos->peers[idx(other(sender))].contribution) {
+      const auto& theirs = *assoc.kudos->peers[idx(other(sender))].contribution;
+      for (auto d : derivations) {
+        auto mat = kudos_new_material(d, kudos_input(*base, option.p()), theirs, mine);
+        fresh.push_back({base, std::make_shared<SecurityContext>(mat), false, true, d});
+      }
+    }
+    if (base->kind != SlotKind::KudosNew || !assoc.kudos) {
+      for (auto d : derivations) {
+        auto mat = kudos_temp_material(d, kudos_input(*base, option.p()), mine);
+        temp.push_back({base, std::make_shared<SecurityContext>(mat), true, false, d});
+      }
+    }
+    // A convergent message is protected with CTX_NEW; a divergent one with CTX_TEMP,
+    // except in the older drafts, where the answer to a divergent message had z = 0 too.
+    auto& first = option.z() ? fresh : temp;
+    auto& second = option.z() ? temp : fresh;
+    candidates.insert(candidates.end(), first.begin(), first.end());
+    candidates.insert(candidates.end(), second.begin(), second.end());
+  }
+
+  const ByteView ciphertext = coap.body.payload;
+  for (const Candidate& c : candidates) {
+    ContextSlot& base = *c.base;
+    SecurityContext& sc = c.derived ? *c.derived : *base.context;
+    Role sender;
+    AeadInputs in;
+    if (is_request) {
+      sender = base.client_id == request_kid ? Role::Client : Role::Server;
+      in.sender_id = request_kid;
+      in.nonce_id = request_kid;
+      in.nonce_piv = option.partial_iv;
+    } else {
+      sender = other(requester);
+      in.sender_id = id_of(base, sender);
+      if (option.partial_iv.empty()) {
+        in.nonce_id = request_kid;
+        in.nonce_piv = request_piv;
+      } else {
+        in.nonce_id = in.sender_id;
+        in.nonce_piv = option.partial_iv;
+      }
+    }
+    in.request_kid = request_kid;
+    in.request_piv = request_piv;
+    if (!sc.open(in, ciphertext, plaintext)) continue;
+
+    std::string error;
+    auto inner = parse_inner(plaintext, &error);
+    if (!inner) {
+      rec.status = DecryptStatus::Malformed;
+      rec.problem = "decrypted, but the plaintext is malformed: " + error;
+      rec.context = base.name;
+      diagnose(frame.number, rec.problem);
+      return;
+    }
+    Association& assoc = *base.association;
+    if (!assoc.oriented && is_request && base.kind == SlotKind::Keys) {
+      // The key file may list the IDs the other way round; the client is whoever
+      // sends the first request.
+      if (base.client_id != request_kid) std::swap(base.client_id, base.server_id);
+      sender = Role::Client;
+      assoc.used_recipient_ids[0] = {base.server_id};
+      assoc.used_recipient_ids[1] = {base.client_id};
+    }
+    assoc.oriented = true;
+
+    ContextSlot* slot = &base;
+    if (c.kudos_temp || c.kudos_new) {
+      slot = &kudos_slot(assoc, base, sender, c.kudos_new, c.derived, c.derivation, option, frame);
+    }
+    rec.status = DecryptStatus::Decrypted;
+    rec.problem.clear();
+    rec.context = slot->name;
+    rec.context_origin = slot->origin;
+    rec.inner_code = inner->code;
+    rec.inner_options.clear();
+    for (const auto& o : inner->body.options) {
+      rec.inner_options.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
+    }
+    rec.payload.assign(inner->body.payload.begin(), inner->body.payload.end());
+    if (rec.kudos) rec.kudos->derivation = c.derivation;
+
+    PendingRequest* pending = request;
+    if (is_request) {
+      PendingRequest req;
+      req.frame = frame.number;
+      req.time_us = frame.time_us;
+      req.client = frame.src;
+      req.server = frame.dst;
+      req.token.assign(coap.token.begin(), coap.token.end());
+      req.message_id = coap.message_id;
+      req.type = coap.type;
+      req.observe = inner->body.has(kOptObserve) || coap.body.has(kOptObserve);
+      req.oscore = true;
+      req.kid = request_kid;
+      req.piv = request_piv;
+      req.slot = slot;
+      req.recipient_id_offered = inner->body.has(kOptRecipientId);
+      req.kudos = option.kudos;
+      pending = &exchanges.add_request(std::move(req));
+    } else if (inner->code == 0x81 && inner->body.has(kOptEcho)) {
+      // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
+      assoc.lost_state[idx(sender)] = true;
+    }
+    if (slot->kind == SlotKind::IdContext && !is_request) {
+      // The re-derived context works both ways: a new context is in place.
+      assoc.lost_state = {false, false};
+    } else if (slot->kind == SlotKind::IdContext && is_request) {
+      assoc.lost_state[idx(sender)] = true;
+    }
+
+    Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
+    track_nonce(m, sc.raw_key_for(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
+    track_kudos(m, c.kudos_temp, c.kudos_new);
+    track_id_update(m);
+    track_network(m);
+    return;
+  }
+
+  if (!candidates.empty() && rec.status != DecryptStatus::Malformed) {
+    rec.status = DecryptStatus::Failed;
+    std::string names;
+    for (ContextSlot* b : bases) names += (names.empty() ? "" : ", ") + b->name;
+    rec.problem = "verification failed with " + names;
+    report("DECRYPT_FAILED", frame.number, std::nullopt,
+           std::string(is_request ? "request" : "response") + " fails verification with " + names);
+  }
+  if (is_request) {
+    PendingRequest req;
+    req.frame = frame.number;
+    req.time_us = frame.time_us;
+    req.client = frame.src;
+    req.server = frame.dst;
+    req.token.assign(coap.token.begin(), coap.token.end());
+    req.message_id = coap.message_id;
+    req.type = coap.type;
+    req.oscore = true;
+    req.kid = request_kid;
+    req.piv = request_piv;
+    exchanges.add_request(std::move(req));
+  }
+}
+
+}  // namespace oidu

@@ -1,0 +1,215 @@
+// Frames in, records out: recognizes CoAP, drops retransmissions, builds the
+// MessageRecord, hands OSCORE messages to the decryption step and emits the result.
+#include <algorithm>
+
+#include "analysis/engine.hpp"
+#include "analysis/finding_catalogue.hpp"
+#include "wire/option_registry.hpp"
+
+namespace oidu {
+
+const char* role_name(Role r) { return r == Role::Client ? "client" : "server"; }
+
+const char* kudos_state_name(KudosState s) {
+  switch (s) {
+    case KudosState::Idle: return "IDLE";
+    case KudosState::Busy: return "BUSY";
+    case KudosState::Pending: return "PENDING";
+  }
+  return "?";
+}
+
+std::uint64_t piv_value(ByteView piv) {
+  std::uint64_t v = 0;
+  for (auto b : piv) v = (v << 8) | b;
+  return v;
+}
+
+Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
+    : config(std::move(cfg)), keys(std::move(k)), sink(s) {
+  for (const auto& entry : keys) {
+    auto assoc = std::make_unique<Association>();
+    assoc->id = static_cast<std::uint32_t>(associations.size() + 1);
+    assoc->name = entry.name;
+    assoc->keys = &entry;
+    auto context = std::make_shared<SecurityContext>(entry.material);
+    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", SlotKind::Keys, context,
+                                 entry.client_id, entry.server_id, 0);
+    assoc->current = &slot;
+    assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
+    assoc->used_recipient_ids[idx(Role::Server)].insert(entry.client_id);
+    associations.push_back(std::move(assoc));
+  }
+}
+
+void Engine::report(const std::string& code, std::uint64_t frame,
+                    std::optional<std::uint32_t> procedure, std::string message) {
+  const FindingSpec* spec = finding_spec(code);
+  Finding f;
+  f.code = code;
+  f.severity = spec ? spec->severity : Severity::Info;
+  f.frame = frame;
+  f.procedure = procedure;
+  f.message = std::move(message);
+  ++summary.findings;
+  sink.on_finding(f);
+}
+
+void Engine::diagnose(std::uint64_t frame, std::string message) {
+  sink.on_diagnostic(Diagnostic{config.file, frame, std::move(message)});
+}
+
+namespace {
+
+std::vector<OptionRecord> copy_options(const CoapBody& body) {
+  std::vector<OptionRecord> out;
+  out.reserve(body.options.size());
+  for (const auto& o : body.options) out.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
+  return out;
+}
+
+bool on_coap_port(const AnalyzerConfig& config, const Frame& frame) {
+  return std::any_of(config.coap_ports.begin(), config.coap_ports.end(), [&](std::uint16_t p) {
+    return frame.src.port == p || frame.dst.port == p;
+  });
+}
+
+}  // namespace
+
+void Engine::process(const Frame& frame) {
+  ++summary.frames;
+  last_frame = frame.number;
+  last_time_us = std::max(last_time_us, frame.time_us);
+  if (!frame.is_udp) {
+    if (!frame.problem.empty()) {
+      ++summary.bad_frames;
+      diagnose(frame.number, frame.problem);
+    }
+    return;
+  }
+  ++summary.udp_datagrams;
+  const bool configured = on_coap_port(config, frame);
+  if (!configured && !(config.detect_by_content && looks_like_oscore_coap(frame.udp_payload))) return;
+
+  std::string error;
+  auto coap = parse_coap(frame.udp_payload, &error);
+  if (!coap) {
+    ++summary.malformed;
+    diagnose(frame.number, "malformed CoAP: " + error);
+    return;
+  }
+  ++summary.coap_messages;
+
+  if (frame.time_us - last_expiry_us > kExchangeLifetimeUs / 4) {
+    exchanges.expire(frame.time_us);
+    duplicates.expire(frame.time_us);
+    last_expiry_us = frame.time_us;
+  }
+
+  MessageRecord rec;
+  rec.frame = frame.number;
+  rec.time_us = frame.time_us;
+  rec.src = frame.src;
+  rec.dst = frame.dst;
+  rec.src_mac = frame.src_mac;
+  rec.dst_mac = frame.dst_mac;
+  rec.type = coap_type_name(coap->type);
+  rec.code = coap->code;
+  rec.message_id = coap->message_id;
+  rec.token.assign(coap->token.begin(), coap->token.end());
+  rec.kind = coap->is_request() ? MessageKind::Request
+             : coap->is_response() ? MessageKind::Response : MessageKind::Empty;
+  rec.outer_options = copy_options(coap->body);
+  rec.payload.assign(coap->body.payload.begin(), coap->body.payload.end());
+
+  std::uint64_t original = 0;
+  if (!coap->is_empty() &&
+      duplicates.seen(frame.src, coap->type, coap->message_id, frame.udp_payload, frame.number,
+                      frame.time_us, &original)) {
+    ++summary.duplicates;
+    rec.status = DecryptStatus::Duplicate;
+    rec.problem = "retransmission of frame " + std::to_string(original);
+    sink.on_message(rec);
+    return;
+  }
+
+  for (std::uint16_t number : {kOptRecipientId, kOptRecipientIdAck}) {
+    if (coap->body.has(number)) {
+      report("OPTION_IN_CLEAR", frame.number, std::nullopt,
+             option_name(number) + " sent outside the OSCORE ciphertext" +
+                 (coap->body.has(kOptOscore) ? " (outer option of a protected message)"
+                                             : " (unprotected message)"));
+    }
+  }
+
+  const CoapOption* oscore_opt = coap->body.find(kOptOscore);
+  if (!oscore_opt) {
+    if (coap->is_request()) {
+      PendingRequest req;
+      req.frame = frame.number;
+      req.time_us = frame.time_us;
+      req.client = frame.src;
+      req.server = frame.dst;
+      req.token = rec.token;
+      req.message_id = coap->message_id;
+      req.type = coap->type;
+      req.observe = coap->body.has(kOptObserve);
+      exchanges.add_request(std::move(req));
+    } else if (coap->is_response()) {
+      if (auto* req = exchanges.match_response(frame.src, frame.dst, coap->token, coap->type,
+                                               coap->message_id, frame.time_us)) {
+        rec.request_frame = req->frame;
+      }
+    }
+    sink.on_message(rec);
+    return;
+  }
+
+  ++summary.oscore_messages;
+  rec.oscore = true;
+  auto option = parse_oscore_option(oscore_opt->value, &error);
+  if (!option) {
+    ++summary.malformed;
+    ++summary.undecryptable;
+    rec.status = DecryptStatus::Malformed;
+    rec.problem = "malformed OSCORE option: " + error;
+    diagnose(frame.number, rec.problem);
+    sink.on_message(rec);
+    return;
+  }
+  if (option->kid) rec.kid = Bytes(option->kid->begin(), option->kid->end());
+  if (option->kid_context) rec.kid_context = Bytes(option->kid_context->begin(), option->kid_context->end());
+  rec.partial_iv.assign(option->partial_iv.begin(), option->partial_iv.end());
+  if (option->kudos) {
+    KudosRecord k;
+    k.x = option->x;
+    k.nonce.assign(option->nonce.begin(), option->nonce.end());
+    rec.kudos = std::move(k);
+  }
+  handle_oscore(rec, frame, *coap, *option);
+  if (rec.status == DecryptStatus::Decrypted) {
+    ++summary.decrypted;
+  } else {
+    ++summary.undecryptable;
+  }
+  sink.on_message(rec);
+}
+
+void Engine::finish() {
+  for (auto& assoc : associations) {
+    if (assoc->id_update) {
+      check_id_update_timers(*assoc, last_frame, last_time_us);
+      if (assoc->id_update) end_id_update(*assoc, "incomplete", 0);
+    }
+    if (assoc->kudos) end_kudos(*assoc, "incomplete");
+  }
+}
+
+Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink)
+    : impl_(std::make_unique<Engine>(std::move(config), std::move(keys), sink)) {}
+Analyzer::~Analyzer() = default;
+void Analyzer::process(const Frame& frame) { impl_->process(frame); }
+void Analyzer::finish() { impl_->finish(); }
+const Summary& Analyzer::summary() const { return impl_->summary; }
+
+}  // namespace oidu

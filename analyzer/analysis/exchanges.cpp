@@ -1,0 +1,86 @@
+#include "analysis/exchanges.hpp"
+
+#include <algorithm>
+
+namespace oidu {
+namespace {
+
+// FNV-1a: cheap fingerprint to tell a true retransmission from a new message that
+// reuses a Message ID.
+std::uint64_t digest(ByteView data) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (auto b : data) {
+    h ^= b;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Observations live as long as notifications keep coming; a quiet one is dropped
+// after a generous multiple of the exchange lifetime.
+constexpr std::int64_t kObserveIdleUs = 4 * kExchangeLifetimeUs;
+
+}  // namespace
+
+PendingRequest& ExchangeTable::add_request(PendingRequest request) {
+  request.last_use_us = request.time_us;
+  Key key{request.client, request.server, request.token};
+  auto [it, inserted] = by_token_.insert_or_assign(std::move(key), std::move(request));
+  (void)inserted;
+  return it->second;
+}
+
+PendingRequest* ExchangeTable::match_response(const Endpoint& server, const Endpoint& client,
+                                              ByteView token, CoapType type,
+                                              std::uint16_t message_id, std::int64_t now_us) {
+  Key key{client, server, Bytes(token.begin(), token.end())};
+  auto it = by_token_.find(key);
+  if (it == by_token_.end() && type == CoapType::Ack) {
+    // A piggybacked response whose token was mangled still answers its CON by Message ID.
+    it = std::find_if(by_token_.begin(), by_token_.end(), [&](const auto& entry) {
+      const auto& r = entry.second;
+      return r.client == client && r.server == server && r.type == CoapType::Con &&
+             r.message_id == message_id;
+    });
+  }
+  if (it == by_token_.end()) return nullptr;
+  it->second.last_use_us = now_us;
+  return &it->second;
+}
+
+void ExchangeTable::forget_slot(const ContextSlot* slot) {
+  for (auto& [key, request] : by_token_) {
+    if (request.slot == slot) request.slot = nullptr;
+  }
+}
+
+void ExchangeTable::expire(std::int64_t now_us) {
+  std::erase_if(by_token_, [now_us](const auto& entry) {
+    const auto& r = entry.second;
+    const std::int64_t idle = r.observe ? kObserveIdleUs : kExchangeLifetimeUs;
+    return now_us - r.last_use_us > idle;
+  });
+}
+
+bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t message_id,
+                           ByteView datagram, std::uint64_t frame, std::int64_t now_us,
+                           std::uint64_t* original_frame) {
+  const std::uint64_t d = digest(datagram);
+  auto key = std::make_tuple(src, static_cast<std::uint8_t>(type), message_id);
+  auto it = entries_.find(key);
+  if (it != entries_.end() && now_us - it->second.time_us <= kExchangeLifetimeUs &&
+      it->second.digest == d) {
+    if (original_frame) *original_frame = it->second.frame;
+    return true;
+  }
+  entries_.insert_or_assign(key, Entry{frame, now_us, d});
+  return false;
+}
+
+void DuplicateFilter::expire(std::int64_t now_us) {
+  std::erase_if(entries_, [now_us](const auto& entry) {
+    return now_us - entry.second.time_us > kExchangeLifetimeUs;
+  });
+}
+
+}  // namespace oidu

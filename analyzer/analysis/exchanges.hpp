@@ -1,0 +1,77 @@
+// Request/response matching and duplicate detection, as a CoAP endpoint does it
+// (RFC 7252 4.4, 4.5, 5.3.2; RFC 7641 for notifications).
+//
+// Entries expire after EXCHANGE_LIFETIME (247 s) of silence, Observe registrations
+// after they are cancelled or go quiet for longer, so the tables hold what is live,
+// never the whole capture.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include "capture/capture.hpp"
+#include "wire/coap.hpp"
+
+namespace oidu {
+
+struct ContextSlot;
+
+// What a response needs to know about its request.
+struct PendingRequest {
+  std::uint64_t frame = 0;
+  std::int64_t time_us = 0;
+  Endpoint client, server;
+  Bytes token;
+  std::uint16_t message_id = 0;
+  CoapType type = CoapType::Con;
+  bool observe = false;           // an Observe registration: notifications follow
+  bool oscore = false;
+  Bytes kid;                      // request_kid for the external AAD
+  Bytes piv;                      // request_piv
+  ContextSlot* slot = nullptr;    // the context that opened it
+  bool recipient_id_offered = false;  // the request carried Recipient-ID (ID update)
+  bool kudos = false;
+  std::int64_t last_use_us = 0;
+};
+
+class ExchangeTable {
+ public:
+  // Registers a request (replacing an older one with the same token and endpoints).
+  PendingRequest& add_request(PendingRequest request);
+  // The request a response from `server` to `client` answers: by token, else (piggybacked
+  // ACK) by Message ID, else for an empty token the outstanding request of the pair.
+  PendingRequest* match_response(const Endpoint& server, const Endpoint& client,
+                                 ByteView token, CoapType type, std::uint16_t message_id,
+                                 std::int64_t now_us);
+  // A context is going away: forget the requests that point at it.
+  void forget_slot(const ContextSlot* slot);
+  void expire(std::int64_t now_us);
+  std::size_t size() const { return by_token_.size(); }
+
+ private:
+  using Key = std::tuple<Endpoint, Endpoint, Bytes>;  // client, server, token
+  std::map<Key, PendingRequest> by_token_;
+};
+
+// CoAP message deduplication (RFC 7252 4.5): the same Message ID from the same endpoint
+// within EXCHANGE_LIFETIME is a retransmission, not a new message.
+class DuplicateFilter {
+ public:
+  // True if this (source, type, Message ID, bytes) was already seen recently.
+  bool seen(const Endpoint& src, CoapType type, std::uint16_t message_id, ByteView datagram,
+            std::uint64_t frame, std::int64_t now_us, std::uint64_t* original_frame);
+  void expire(std::int64_t now_us);
+
+ private:
+  struct Entry {
+    std::uint64_t frame;
+    std::int64_t time_us;
+    std::uint64_t digest;
+  };
+  std::map<std::tuple<Endpoint, std::uint8_t, std::uint16_t>, Entry> entries_;
+};
+
+inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;  // RFC 7252 4.8.2
+
+}  // namespace oidu

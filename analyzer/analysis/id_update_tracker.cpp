@@ -1,0 +1,268 @@
+// The ID update procedure (draft-ietf-core-oscore-id-update section 2) as both peers
+// run it: offers, acknowledgements, each peer's completion condition, failure by
+// ENDING_TIMER or counter, abort by a protected 5.03, and the rules on Recipient IDs.
+#include "analysis/engine.hpp"
+#include "wire/option_registry.hpp"
+
+namespace oidu {
+namespace {
+
+constexpr std::uint8_t kServiceUnavailable = 0xA3;  // 5.03
+constexpr std::uint8_t kUnauthorized = 0x81;        // 4.01
+
+std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
+
+std::string describe(const IdUpdateProcedure& p) {
+  std::string out;
+  for (Role role : {Role::Client, Role::Server}) {
+    const IdUpdatePeer& peer = p.peers[idx(role)];
+    if (!out.empty()) out += "; ";
+    out += role_name(role);
+    out += peer.offered ? " offered " + hex_or_empty(*peer.offered) : " no offer";
+    out += ", acks sent " + std::to_string(peer.acks_sent) + " received " +
+           std::to_string(peer.acks_received);
+    if (peer.completed_at) out += ", completed at " + std::to_string(*peer.completed_at);
+  }
+  return out;
+}
+
+}  // namespace
+
+ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base) {
+  // The client's new Sender ID is the Recipient ID the server offered, and vice versa.
+  const Bytes client_id = *p.peers[idx(Role::Server)].offered;
+  const Bytes server_id = *p.peers[idx(Role::Client)].offered;
+  for (ContextSlot* s : assoc.slots) {
+    if (s->kind == SlotKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
+  }
+  ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
+                               "id-update #" + std::to_string(p.id), SlotKind::IdUpdate,
+                               base.context, client_id, server_id, p.id);
+  p.ctx_b = &slot;
+  return slot;
+}
+
+void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
+  IdUpdateProcedure* p = assoc.id_update.get();
+  if (!p) return;
+  bool expired = now_us - p->start_us > static_cast<std::int64_t>(config.ending_timer_s * 1e6);
+  if (config.ending_counter > 0) {
+    for (const auto& peer : p->peers) {
+      if (!peer.completed_at && peer.messages_sent > config.ending_counter) expired = true;
+    }
+  }
+  if (expired) end_id_update(assoc, "failure", frame);
+}
+
+void Engine::track_id_update(Observed& m) {
+  Association& a = m.assoc;
+  const Role s = m.sender;
+  const Role r = other(s);
+  const std::uint64_t frame = m.frame.number;
+  check_id_update_timers(a, frame, m.frame.time_us);
+
+  const CoapOption* rid = m.inner.body.find(kOptRecipientId);
+  const CoapOption* ack = m.inner.body.find(kOptRecipientIdAck);
+  IdUpdateProcedure* p = a.id_update.get();
+
+  if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
+      !p->peers[idx(s)].completed_at) {
+    report("USED_BEFORE_CONFIRMED", frame, p->id,
+           std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
+               std::to_string(p->peers[idx(r)].acks_received) + " acks sent)");
+    m.rec.role = "premature-use";
+  }
+
+  if (!p) {
+    if (!rid) {
+      if (ack) {
+        const Bytes value(ack->value.begin(), ack->value.end());
+        if (a.last_offers[idx(r)] == value) {
+          // A late acknowledgement of the procedure that just completed.
+          m.rec.procedure = a.last_id_update;
+          m.rec.role = "ack";
+          return;
+        }
+        report("ACK_MISMATCH", frame, std::nullopt,
+               std::string("the ") + role_name(s) + " acknowledges Recipient ID " + hex_or_empty(value) +
+                   " but no Recipient ID was offered");
+      }
+      return;
+    }
+    auto started = std::make_unique<IdUpdateProcedure>();
+    started->id = next_procedure++;
+    started->integrated = m.option.kudos || a.kudos != nullptr;
+    started->kudos_id = a.kudos ? a.kudos->id : 0;
+    started->initiator = s;
+    started->start_us = m.frame.time_us;
+    started->ctx_a = (m.slot.kind == SlotKind::KudosTemp || m.slot.kind == SlotKind::KudosNew) && a.kudos
+                         ? a.kudos->ctx_old
+                         : &m.slot;
+    started->endpoints[idx(s)] = m.frame.src;
+    started->endpoints[idx(r)] = m.frame.dst;
+    a.id_update = std::move(started);
+    p = a.id_update.get();
+  }
+
+  IdUpdatePeer& ps = p->peers[idx(s)];
+  IdUpdatePeer& pr = p->peers[idx(r)];
+  p->frames.push_back(frame);
+  m.rec.procedure = p->id;
+  ++ps.messages_sent;
+  const bool is_response = m.coap.is_response();
+  const bool aborts = is_response && m.inner.code == kServiceUnavailable && m.request &&
+                      m.request->recipient_id_offered;
+  std::string role;
+
+  if (rid) {
+    const Bytes value(rid->value.begin(), rid->value.end());
+    role = ack ? "offer+ack" : "offer";
+    if (value.size() > m.slot.context->max_id_length()) {
+      report("RID_TOO_LONG", frame, p->id,
+             "offered Recipient ID " + hex_or_empty(value) + " has " + std::to_string(value.size()) +
+                 " bytes; the AEAD allows " + std::to_string(m.slot.context->max_id_length()));
+    }
+    if (aborts) {
+      report("ERROR_RESPONSE_WITH_RID", frame, p->id,
+             "the 5.03 response aborting the procedure carries Recipient-ID " + hex_or_empty(value));
+    } else if (ps.offered && *ps.offered != value && !ps.completed_at) {
+      report("CONCURRENT_PROCEDURE", frame, p->id,
+             std::string("the ") + role_name(s) + " offers " + hex_or_empty(value) +
+                 " while its offer of " + hex_or_empty(*ps.offered) + " is ongoing");
+    } else if (!ps.offered) {
+      const bool used = a.used_recipient_ids[idx(s)].count(value) > 0;
+      const bool failed = a.failed_offers[idx(s)].count(value) > 0;
+      if (!p->integrated && (used || failed)) {
+        report("RID_REUSED", frame, p->id,
+               std::string("the ") + role_name(s) + " offers Recipient ID " + hex_or_empty(value) +
+                   (used ? ", which it already used" : ", which it offered in a failed procedure") +
+                   " under the same Master Secret, Master Salt and ID Context");
+      }
+      // The other peer's own Sender IDs so far are exactly this peer's Recipient IDs.
+      if (!p->integrated && used) pr.must_abort = true;
+      ps.offered = value;
+    }
+    pr.received_offer = true;
+  }
+  if (ack) {
+    const Bytes value(ack->value.begin(), ack->value.end());
+    if (role.empty()) role = "ack";
+    if (!pr.offered || *pr.offered != value) {
+      report("ACK_MISMATCH", frame, p->id,
+             std::string("the ") + role_name(s) + " acknowledges " + hex_or_empty(value) + " but the " +
+                 role_name(r) + (pr.offered ? " offered " + hex_or_empty(*pr.offered) : " offered nothing"));
+    }
+    ++ps.acks_sent;
+    ++pr.acks_received;
+  }
+
+  const bool echo_challenge = is_response && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho);
+  if ((rid || ack) && !aborts) {
+    if (ps.received_offer) ps.continued = true;
+    if (ps.must_abort && !ps.reported_own_sender_id) {
+      ps.reported_own_sender_id = true;
+      report("RID_IS_OWN_SENDER_ID", frame, p->id,
+             std::string("the ") + role_name(s) + " goes on although the offered Recipient ID " +
+                 hex_or_empty(*pr.offered) + " is one of its own earlier Sender IDs");
+    }
+    if (!p->integrated && a.lost_state[idx(s)] && !ps.reported_after_reboot) {
+      ps.reported_after_reboot = true;
+      report("STANDALONE_AFTER_REBOOT", frame, p->id,
+             std::string("the ") + role_name(s) +
+                 " lost its state and takes part in a stand-alone ID update before a KUDOS or a new context");
+    }
+  } else if (!aborts && !echo_challenge && ps.received_offer && !ps.continued &&
+             !ps.reported_no_continuation) {
+    ps.reported_no_continuation = true;
+    report("NO_CONTINUATION", frame, p->id,
+           std::string("the ") + role_name(s) + " received an offer and answers without Recipient-ID or "
+               "Recipient-ID-Ack (no support for ID update?)");
+  }
+
+  if (aborts) {
+    m.rec.role = "abort";
+    m.rec.peer_states = describe(*p);
+    end_id_update(a, "aborted", frame);
+    return;
+  }
+
+  if (!p->ctx_b && p->peers[0].offered && p->peers[1].offered) {
+    ContextSlot& base = p->integrated && a.kudos && a.kudos->ctx_new ? *a.kudos->ctx_new : *p->ctx_a;
+    install_new_ids(a, *p, base);
+  }
+  for (Role q : {Role::Client, Role::Server}) {
+    IdUpdatePeer& peer = p->peers[idx(q)];
+    if (peer.completed_at) continue;
+    const bool confirmed = peer.acks_received >= 3 && peer.acks_sent >= 2;
+    // Integrated in KUDOS, one request/response pair with both offers is enough.
+    const bool integrated_done = p->integrated && p->peers[0].offered && p->peers[1].offered;
+    if (confirmed || integrated_done) peer.completed_at = frame;
+  }
+  if (m.rec.role.empty()) m.rec.role = role.empty() ? "in-procedure" : role;
+  m.rec.peer_states = describe(*p);
+  if (p->peers[0].completed_at && p->peers[1].completed_at) end_id_update(a, "success", frame);
+}
+
+void Engine::end_id_update(Association& a, const std::string& outcome, std::uint64_t frame) {
+  IdUpdateProcedure& p = *a.id_update;
+  ProcedureRecord rec;
+  rec.id = p.id;
+  rec.type = "id-update";
+  rec.initiator = role_name(p.initiator);
+  rec.outcome = outcome;
+  rec.mode = p.integrated ? "integrated" : "standalone";
+  rec.context = p.ctx_a ? p.ctx_a->name : "";
+  rec.frames = p.frames;
+  if (!p.frames.empty()) {
+    rec.first_frame = p.frames.front();
+    rec.last_frame = p.frames.back();
+  }
+  rec.client = p.endpoints[0];
+  rec.server = p.endpoints[1];
+  if (p.ctx_a) {
+    rec.old_client_id = p.ctx_a->client_id;
+    rec.old_server_id = p.ctx_a->server_id;
+  }
+  for (Role role : {Role::Client, Role::Server}) {
+    PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
+    peer.role = role_name(role);
+    peer.offered = p.peers[idx(role)].offered;
+    peer.completed_at = p.peers[idx(role)].completed_at;
+  }
+  if (p.integrated) rec.kudos_procedure = p.kudos_id;
+
+  if (outcome == "success") {
+    if (!p.ctx_b) install_new_ids(a, p, *p.ctx_a);
+    rec.new_client_id = p.ctx_b->client_id;
+    rec.new_server_id = p.ctx_b->server_id;
+    rec.new_context = p.ctx_b->name;
+    a.used_recipient_ids[idx(Role::Client)].insert(*p.peers[0].offered);
+    a.used_recipient_ids[idx(Role::Server)].insert(*p.peers[1].offered);
+    a.last_offers[0] = p.peers[0].offered;
+    a.last_offers[1] = p.peers[1].offered;
+    auto watch = std::make_unique<SwitchWatch>();
+    watch->procedure = p.id;
+    watch->old_slot = p.ctx_a;
+    watch->new_slot = p.ctx_b;
+    watch->old_pairs = a.pairs;
+    watch->before = a.traffic;
+    watch->old_tokens.insert(a.recent_tokens.begin(), a.recent_tokens.end());
+    a.switches.push_back(std::move(watch));
+  } else {
+    for (Role role : {Role::Client, Role::Server}) {
+      const IdUpdatePeer& peer = p.peers[idx(role)];
+      if (peer.offered && !peer.completed_at) a.failed_offers[idx(role)].insert(*peer.offered);
+    }
+    if (p.ctx_b) p.ctx_b->retired = true;
+    if (outcome != "incomplete") {
+      report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
+             "ID update " + outcome + " without confirmation (" + describe(p) + ")");
+    }
+  }
+  ++summary.procedures;
+  sink.on_procedure(rec);
+  a.last_id_update = p.id;
+  a.id_update.reset();
+}
+
+}  // namespace oidu

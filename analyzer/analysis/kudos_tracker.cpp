@@ -1,0 +1,158 @@
+// KUDOS (draft-ietf-core-oscore-key-update-14 section 4.3): each peer's IDLE/BUSY/PENDING
+// state as the messages on the wire imply it, the contexts the execution derives, and
+// the rules a peer breaks on the way.
+#include "analysis/engine.hpp"
+
+namespace oidu {
+namespace {
+
+std::string kudos_states(const KudosExecution& k) {
+  return std::string("client ") + kudos_state_name(k.peers[0].state) + ", server " +
+         kudos_state_name(k.peers[1].state);
+}
+
+}  // namespace
+
+ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role sender, bool is_new,
+                                std::shared_ptr<SecurityContext> context,
+                                KudosDerivation derivation, const OscoreOption& option,
+                                const Frame& frame) {
+  if (!assoc.kudos) {
+    auto k = std::make_unique<KudosExecution>();
+    k->id = next_procedure++;
+    k->initiator = sender;
+    k->first_sender = sender;
+    k->ctx_old = &base;
+    k->endpoints[idx(sender)] = frame.src;
+    k->endpoints[idx(other(sender))] = frame.dst;
+    assoc.kudos = std::move(k);
+  }
+  KudosExecution& k = *assoc.kudos;
+  if (!k.derivation) k.derivation = derivation;
+  k.peers[idx(sender)].contribution =
+      KudosContribution{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
+  ContextSlot*& existing = is_new ? k.ctx_new : k.ctx_temp;
+  if (existing && existing->context->material().master_secret == context->material().master_secret) {
+    return *existing;
+  }
+  const std::string tag = is_new ? "new" : "temp";
+  existing = &add_slot(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
+                       "kudos #" + std::to_string(k.id) + (is_new ? " CTX_NEW" : " CTX_TEMP"),
+                       is_new ? SlotKind::KudosNew : SlotKind::KudosTemp, std::move(context),
+                       base.client_id, base.server_id, k.id);
+  return *existing;
+}
+
+void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new) {
+  Association& assoc = m.assoc;
+  if (!assoc.kudos) return;
+  KudosExecution& k = *assoc.kudos;
+  const Role s = m.sender;
+  const Role r = other(s);
+  KudosPeer& ps = k.peers[idx(s)];
+  KudosPeer& pr = k.peers[idx(r)];
+  k.frames.push_back(m.frame.number);
+  m.rec.procedure = k.id;
+
+  if (!m.option.kudos) {
+    if (ps.state != KudosState::Idle) {
+      report("NON_KUDOS_WHILE_BUSY", m.frame.number, k.id,
+             std::string("the ") + role_name(s) + " sends a non-KUDOS message while " +
+                 kudos_state_name(ps.state));
+    }
+    // PENDING: a non-KUDOS message protected with CTX_NEW is key confirmation.
+    if (&m.slot == k.ctx_new && pr.state == KudosState::Pending) {
+      pr.state = KudosState::Idle;
+      pr.completed_at = m.frame.number;
+      m.rec.role = "key-confirmation";
+    } else {
+      m.rec.role = "non-kudos";
+    }
+  } else {
+    const bool b = m.option.b();
+    if (ps.b_bit && *ps.b_bit != b) {
+      report("KUDOS_B_BIT_CHANGED", m.frame.number, k.id,
+             std::string("the ") + role_name(s) + " changed the 'b' bit to " + (b ? "1" : "0"));
+    }
+    ps.b_bit = b;
+    if (m.option.p()) {
+      if (!k.no_fs && assoc.ran_fs_kudos[idx(s)]) {
+        report("KUDOS_NO_FS_DOWNGRADE", m.frame.number, k.id,
+               std::string("the ") + role_name(s) +
+                   " asks for no-FS mode although it ran KUDOS in FS mode with this peer before");
+      }
+      k.no_fs = true;
+    }
+    if (opened_with_temp) {
+      m.rec.role = "divergent";
+      ps.state = KudosState::Busy;
+      if (pr.state == KudosState::Idle || pr.state == KudosState::Pending) pr.state = KudosState::Busy;
+    } else if (opened_with_new) {
+      m.rec.role = "convergent";
+      if (pr.state == KudosState::Busy && pr.contribution) {
+        pr.state = KudosState::Idle;
+        pr.completed_at = m.frame.number;
+      }
+      if (!ps.completed_at) ps.state = KudosState::Pending;
+      assoc.current = k.ctx_new;
+    }
+  }
+  m.rec.peer_states = kudos_states(k);
+  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, "success");
+}
+
+void Engine::end_kudos(Association& assoc, const std::string& outcome) {
+  KudosExecution& k = *assoc.kudos;
+  ProcedureRecord rec;
+  rec.id = k.id;
+  rec.type = "kudos";
+  rec.initiator = role_name(k.initiator);
+  rec.outcome = outcome;
+  rec.mode = k.no_fs ? "no-fs" : "fs";
+  rec.context = k.ctx_old ? k.ctx_old->name : "";
+  rec.frames = k.frames;
+  if (!k.frames.empty()) {
+    rec.first_frame = k.frames.front();
+    rec.last_frame = k.frames.back();
+  }
+  rec.client = k.endpoints[0];
+  rec.server = k.endpoints[1];
+  if (k.ctx_old) {
+    rec.old_client_id = k.ctx_old->client_id;
+    rec.old_server_id = k.ctx_old->server_id;
+  }
+  for (Role role : {Role::Client, Role::Server}) {
+    PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
+    peer.role = role_name(role);
+    peer.completed_at = k.peers[idx(role)].completed_at;
+    peer.final_state = kudos_state_name(k.peers[idx(role)].state);
+  }
+  rec.derivation = k.derivation;
+  if (outcome == "success" && k.ctx_new) {
+    rec.new_context = k.ctx_new->name;
+    if (!k.no_fs) assoc.ran_fs_kudos = {true, true};
+    if (k.ctx_old) k.ctx_old->retired = true;
+    if (k.ctx_temp) k.ctx_temp->retired = true;
+    assoc.current = k.ctx_new;
+    // A new Master Secret: a fresh triple, so the ID history starts over, and a peer
+    // that lost its state has now completed a full key renewal.
+    assoc.used_recipient_ids = {std::set<Bytes>{k.ctx_new->server_id},
+                                std::set<Bytes>{k.ctx_new->client_id}};
+    assoc.failed_offers = {};
+    assoc.lost_state = {false, false};
+  } else if (outcome == "failure" || outcome == "aborted") {
+    report("PROCEDURE_FAILED", rec.last_frame, k.id, "KUDOS execution ended " + outcome);
+  }
+  ++summary.procedures;
+  sink.on_procedure(rec);
+  const bool success = outcome == "success";
+  ContextSlot* ctx_new = k.ctx_new;
+  assoc.kudos.reset();
+  // An ID update integrated in this execution lands on CTX_NEW.
+  if (success && assoc.id_update && assoc.id_update->integrated && ctx_new) {
+    IdUpdateProcedure& p = *assoc.id_update;
+    if (p.peers[0].offered && p.peers[1].offered) install_new_ids(assoc, p, *ctx_new);
+  }
+}
+
+}  // namespace oidu

@@ -1,0 +1,127 @@
+// What an on-path observer could use to link the old IDs to the new ones: the network
+// history of the old IDs, compared with the first messages under the new IDs.
+#include <algorithm>
+
+#include "analysis/engine.hpp"
+
+namespace oidu {
+namespace {
+
+constexpr std::size_t kMaxPairs = 64;
+constexpr std::size_t kMaxTokens = 256;
+constexpr std::uint64_t kPivWindow = 64;
+constexpr unsigned kMidWindow = 16;
+
+std::pair<IpAddress, IpAddress> address_pair(const Frame& f) {
+  return std::minmax(f.src.ip, f.dst.ip);
+}
+
+bool sends_own_mid(const CoapMessage& coap) {
+  return coap.type == CoapType::Con || coap.type == CoapType::Non;
+}
+
+void remember(PeerTraffic& t, const Observed& m) {
+  t.ip = m.frame.src.ip;
+  if (m.frame.src_mac) t.mac = m.frame.src_mac;
+  if (!m.option.partial_iv.empty()) t.last_piv = piv_value(m.option.partial_iv);
+  if (sends_own_mid(m.coap)) t.last_mid = m.coap.message_id;
+  if (m.option.kid_context && !m.option.kid_context->empty()) {
+    t.kid_context = Bytes(m.option.kid_context->begin(), m.option.kid_context->end());
+  }
+}
+
+bool same_ids(const ContextSlot& a, const ContextSlot& b) {
+  return a.client_id == b.client_id && a.server_id == b.server_id;
+}
+
+}  // namespace
+
+void Engine::track_network(Observed& m) {
+  Association& a = m.assoc;
+  const Role s = m.sender;
+  const auto pair = address_pair(m.frame);
+  const Bytes token(m.coap.token.begin(), m.coap.token.end());
+  const std::uint64_t frame = m.frame.number;
+  bool under_new_ids = false;
+
+  for (auto& w : a.switches) {
+    auto once = [&](const std::string& key) { return w->reported.insert(key).second; };
+    if (same_ids(m.slot, *w->new_slot)) {
+      under_new_ids = true;
+      w->switched = true;
+      if (w->old_pairs.count(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
+        report("NEW_ID_ON_OLD_NETWORK", frame, w->procedure,
+               "new IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
+                   ", which carried the old IDs");
+      }
+      if (w->new_pairs.size() < kMaxPairs) w->new_pairs.insert(pair);
+      const PeerTraffic& before = w->before[idx(s)];
+      if (!w->seen_new[idx(s)]) {
+        w->seen_new[idx(s)] = true;
+        if (!m.option.partial_iv.empty() && before.last_piv) {
+          const std::uint64_t piv = piv_value(m.option.partial_iv);
+          if (piv > *before.last_piv && piv - *before.last_piv <= kPivWindow) {
+            report("PIV_NOT_RESET", frame, w->procedure,
+                   std::string("the ") + role_name(s) + "'s first Partial IV under the new IDs (" +
+                       std::to_string(piv) + ") continues its old sequence (last " +
+                       std::to_string(*before.last_piv) + ")");
+          }
+        }
+        if (before.ip && *before.ip != m.frame.src.ip && before.mac && m.frame.src_mac &&
+            *before.mac == *m.frame.src_mac) {
+          report("MAC_UNCHANGED", frame, w->procedure,
+                 std::string("the ") + role_name(s) + " moved from " + before.ip->to_string() + " to " +
+                     m.frame.src.ip.to_string() + " but kept MAC " + mac_to_string(*before.mac));
+        }
+      }
+      if (sends_own_mid(m.coap) && !w->seen_new_mid[idx(s)]) {
+        w->seen_new_mid[idx(s)] = true;
+        if (before.last_mid) {
+          const unsigned step = static_cast<std::uint16_t>(m.coap.message_id - *before.last_mid);
+          if (step >= 1 && step <= kMidWindow) {
+            report("MID_CONTINUES", frame, w->procedure,
+                   std::string("the ") + role_name(s) + "'s first Message ID under the new IDs (" +
+                       std::to_string(m.coap.message_id) + ") continues its old sequence (last " +
+                       std::to_string(*before.last_mid) + ")");
+          }
+        }
+      }
+      if (!token.empty() && w->old_tokens.count(token) && once("TOKEN_REUSED/" + to_hex(token))) {
+        report("TOKEN_REUSED", frame, w->procedure,
+               "token " + to_hex(token) + " was used under the old IDs too");
+      }
+      if (m.option.kid_context && !m.option.kid_context->empty() && before.kid_context &&
+          std::equal(before.kid_context->begin(), before.kid_context->end(),
+                     m.option.kid_context->begin(), m.option.kid_context->end()) &&
+          once("ID_CONTEXT_UNCHANGED/" + std::string(role_name(s)))) {
+        report("ID_CONTEXT_UNCHANGED", frame, w->procedure,
+               "kid context " + to_hex(*before.kid_context) + " is sent in clear before and after the switch");
+      }
+    } else if (same_ids(m.slot, *w->old_slot)) {
+      if (w->switched) {
+        if (w->new_pairs.count(pair) && !w->old_pairs.count(pair) &&
+            once("OLD_ID_ON_NEW_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
+          report("OLD_ID_ON_NEW_NETWORK", frame, w->procedure,
+                 "old IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
+                     ", first used with the new IDs");
+        }
+      } else {
+        // Still before the switch: the old IDs' history keeps growing.
+        remember(w->before[idx(s)], m);
+        if (w->old_pairs.size() < kMaxPairs) w->old_pairs.insert(pair);
+        if (!token.empty() && w->old_tokens.size() < kMaxTokens) w->old_tokens.insert(token);
+      }
+    }
+  }
+
+  if (!under_new_ids) {
+    remember(a.traffic[idx(s)], m);
+    if (a.pairs.size() < kMaxPairs) a.pairs.insert(pair);
+    if (!token.empty()) {
+      a.recent_tokens.push_back(token);
+      if (a.recent_tokens.size() > kMaxTokens) a.recent_tokens.pop_front();
+    }
+  }
+}
+
+}  // namespace oidu

@@ -1,0 +1,79 @@
+// Capture files in, UDP datagrams out: libpcap reads pcap and pcapng; this layer strips
+// Ethernet (with 802.1Q tags), Linux cooked (SLL, SLL2), raw IP, and BSD loopback/NULL,
+// then IPv4 / IPv6 (extension headers skipped) down to UDP. Frames are numbered from 1
+// in file order, exactly as Wireshark numbers them.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/bytes.hpp"
+
+namespace oidu {
+
+struct IpAddress {
+  std::uint8_t version = 4;            // 4 or 6
+  std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
+
+  std::string to_string() const;       // "127.0.0.1", "2001:db8::1" (RFC 5952)
+  auto operator<=>(const IpAddress&) const = default;
+};
+
+struct Endpoint {
+  IpAddress ip;
+  std::uint16_t port = 0;
+  std::string to_string() const;       // "127.0.0.1:5683", "[2001:db8::1]:5683"
+  auto operator<=>(const Endpoint&) const = default;
+};
+
+using MacAddress = std::array<std::uint8_t, 6>;
+std::string mac_to_string(const MacAddress& mac);  // "02:00:00:00:00:01"
+
+// One frame of the capture. `udp_payload` is a view into the reader's buffer, valid
+// until the next call to next().
+struct Frame {
+  std::uint64_t number = 0;            // 1-based, as in Wireshark
+  std::int64_t time_us = 0;            // microseconds since the epoch
+  std::size_t captured_length = 0;
+  std::optional<MacAddress> src_mac, dst_mac;  // when the link layer has them
+  bool is_udp = false;                 // false: not IP/UDP, or unusable (see `problem`)
+  Endpoint src, dst;
+  ByteView udp_payload;
+  std::string problem;                 // why a frame that looked like UDP was unusable
+                                       // ("truncated IPv4 header", "IP fragment", ...)
+};
+
+// ISO 8601 UTC with microseconds: "2026-11-28T12:46:01.123456Z".
+std::string format_time(std::int64_t time_us);
+
+class CaptureReader {
+ public:
+  ~CaptureReader();
+  // nullptr and `error` set ("<path>: not a pcap or pcapng file", "unsupported link
+  // type 147 (USER0)") if the file cannot be read.
+  static std::unique_ptr<CaptureReader> open(const std::string& path, std::string* error);
+
+  // false at the end of the file, or at a read error (then `error()` is non-empty).
+  bool next(Frame& frame);
+  const std::string& error() const { return error_; }
+  const std::string& path() const { return path_; }
+  int link_type() const { return link_type_; }
+
+ private:
+  CaptureReader() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+  std::string error_;
+  int link_type_ = 0;
+  std::uint64_t frame_number_ = 0;
+};
+
+// Decodes one frame of link type `link_type` (DLT_*) into `frame` (is_udp, endpoints,
+// payload, problem). Exposed for the fuzzers and for the plugin, which gets frames
+// from Wireshark instead of libpcap.
+void decode_link_frame(int link_type, ByteView data, Frame& frame);
+
+}  // namespace oidu

@@ -1,0 +1,140 @@
+#include "cli/analyze_command.hpp"
+
+#include <iostream>
+#include <memory>
+
+#include "analysis/analyzer.hpp"
+#include "cli/json_report.hpp"
+#include "cli/text_report.hpp"
+
+namespace oidu {
+namespace {
+
+struct AnalyzeOptions {
+  std::vector<std::string> key_files;
+  std::vector<std::string> captures;
+  std::string format = "text";
+  std::vector<std::uint16_t> ports;
+  bool no_content_detection = false;
+  double repeat_timer = 93.0;
+  double ending_timer = 0.0;   // 0: 3 x repeat timer
+  unsigned ending_counter = 0;
+  std::string fail_on = "error";
+  bool show_keys = false;
+};
+
+// Counts what the front end saw, on top of whichever report is writing.
+class Tally : public EventSink {
+ public:
+  explicit Tally(EventSink& report) : report_(report) {}
+  void on_message(const MessageRecord& m) override { report_.on_message(m); }
+  void on_procedure(const ProcedureRecord& p) override { report_.on_procedure(p); }
+  void on_finding(const Finding& f) override {
+    worst = std::max(worst, static_cast<int>(f.severity));
+    report_.on_finding(f);
+  }
+  void on_diagnostic(const Diagnostic& d) override { report_.on_diagnostic(d); }
+  void on_context(const ContextRecord& c) override { report_.on_context(c); }
+  int worst = -1;
+
+ private:
+  EventSink& report_;
+};
+
+int threshold(const std::string& fail_on) {
+  if (fail_on == "info") return static_cast<int>(Severity::Info);
+  if (fail_on == "warning") return static_cast<int>(Severity::Warning);
+  if (fail_on == "error") return static_cast<int>(Severity::Error);
+  return 99;  // never
+}
+
+int run_analyze(const AnalyzeOptions& o) {
+  std::vector<KeyEntry> keys;
+  for (const auto& path : o.key_files) {
+    KeyLoadResult loaded = load_key_file(path);
+    for (const auto& e : loaded.errors) std::cerr << "oscore-idu: " << e << "\n";
+    if (loaded.entries.empty()) {
+      std::cerr << "oscore-idu: " << path << ": no usable key entries\n";
+      return 2;
+    }
+    for (auto& entry : loaded.entries) keys.push_back(std::move(entry));
+  }
+
+  // Open every capture first: an unusable file fails the run before any output.
+  std::vector<std::unique_ptr<CaptureReader>> readers;
+  for (const auto& path : o.captures) {
+    std::string error;
+    auto reader = CaptureReader::open(path, &error);
+    if (!reader) {
+      std::cerr << "oscore-idu: " << error << "\n";
+      return 2;
+    }
+    readers.push_back(std::move(reader));
+  }
+
+  AnalyzerConfig config;
+  if (!o.ports.empty()) {
+    for (auto p : o.ports) config.coap_ports.push_back(p);
+  }
+  config.detect_by_content = !o.no_content_detection;
+  config.repeat_timer_s = o.repeat_timer;
+  config.ending_timer_s = o.ending_timer > 0 ? o.ending_timer : 3 * o.repeat_timer;
+  config.ending_counter = o.ending_counter;
+
+  const bool json = o.format == "json";
+  JsonReport json_report(std::cout, o.show_keys, readers.size() > 1);
+  TextReport text_report(std::cout, o.show_keys);
+  int worst = -1;
+  bool read_error = false;
+  for (auto& reader : readers) {
+    config.file = reader->path();
+    if (json) json_report.begin_capture(reader->path()); else text_report.begin_capture(reader->path());
+    Tally tally(json ? static_cast<EventSink&>(json_report) : static_cast<EventSink&>(text_report));
+    Analyzer analyzer(config, keys, tally);
+    Frame frame;
+    while (reader->next(frame)) analyzer.process(frame);
+    if (!reader->error().empty()) {
+      std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
+      tally.on_diagnostic(Diagnostic{reader->path(), 0, reader->error()});
+      read_error = true;
+    }
+    analyzer.finish();
+    if (json) json_report.end_capture(analyzer.summary()); else text_report.end_capture(analyzer.summary());
+    const Summary& s = analyzer.summary();
+    if (s.bad_frames + s.malformed > 0) {
+      std::cerr << "oscore-idu: " << reader->path() << ": " << s.bad_frames << " bad frames, "
+                << s.malformed << " malformed messages (see diagnostics)\n";
+    }
+    worst = std::max(worst, tally.worst);
+  }
+  if (json) json_report.end();
+  if (read_error) return 2;
+  return worst >= threshold(o.fail_on) ? 1 : 0;
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, int& exit_status) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  CLI::App* cmd = app.add_subcommand("analyze", "Decrypt OSCORE, rebuild ID-update and KUDOS procedures, report findings");
+  cmd->add_option("captures", options->captures, "pcap or pcapng files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-k,--keys", options->key_files,
+                  "key file (Wireshark oscore_contexts, libcoap oscore_conf, or JSON); repeatable")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable");
+  cmd->add_flag("--no-content-detection", options->no_content_detection,
+                "only decode the configured ports, not OSCORE recognised by content");
+  cmd->add_option("--repeat-timer", options->repeat_timer, "REPEAT_TIMER in seconds (default MAX_TRANSMIT_WAIT = 93)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ending-timer", options->ending_timer, "ENDING_TIMER in seconds (default 3 x REPEAT_TIMER)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ending-counter", options->ending_counter,
+                  "counter-based variant: a peer fails after sending more than N messages without completing");
+  cmd->add_option("--fail-on", options->fail_on, "exit 1 when a finding of this severity or above exists")
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
+  cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
+}
+
+}  // namespace oidu

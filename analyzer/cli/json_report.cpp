@@ -1,0 +1,74 @@
+#include "cli/json_report.hpp"
+
+#include "cli/record_json.hpp"
+
+namespace oidu {
+
+JsonReport::JsonReport(std::ostream& out, bool show_keys, bool several_captures)
+    : out_(out), show_keys_(show_keys), several_(several_captures) {
+  if (several_) out_ << "{\"captures\": [";
+}
+
+JsonReport::~JsonReport() {
+  for (Spool* s : {&procedures_, &findings_, &contexts_, &diagnostics_}) {
+    if (s->file) std::fclose(s->file);
+  }
+}
+
+void JsonReport::begin_capture(const std::string& file) {
+  if (several_ && !first_capture_) out_ << ",";
+  first_capture_ = false;
+  first_message_ = true;
+  for (Spool* s : {&procedures_, &findings_, &contexts_, &diagnostics_}) {
+    if (s->file) std::fclose(s->file);
+    s->file = std::tmpfile();
+    s->empty = true;
+  }
+  out_ << "{\"file\": " << ordered_json(file).dump() << ",\n \"messages\": [";
+}
+
+void JsonReport::on_message(const MessageRecord& m) {
+  out_ << (first_message_ ? "\n  " : ",\n  ") << to_json(m).dump();
+  first_message_ = false;
+}
+
+void JsonReport::spool(Spool& s, const std::string& text) {
+  if (!s.file) return;
+  if (!s.empty) std::fputs(",\n  ", s.file);
+  std::fputs(text.c_str(), s.file);
+  s.empty = false;
+}
+
+void JsonReport::on_procedure(const ProcedureRecord& p) { spool(procedures_, to_json(p).dump()); }
+void JsonReport::on_finding(const Finding& f) { spool(findings_, to_json(f).dump()); }
+void JsonReport::on_diagnostic(const Diagnostic& d) { spool(diagnostics_, to_json(d).dump()); }
+void JsonReport::on_context(const ContextRecord& c) { spool(contexts_, to_json(c, show_keys_).dump()); }
+
+void JsonReport::drain(const char* key, Spool& s) {
+  out_ << ",\n \"" << key << "\": [";
+  if (s.file && !s.empty) {
+    out_ << "\n  ";
+    std::rewind(s.file);
+    char buffer[8192];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, s.file)) > 0) out_.write(buffer, static_cast<std::streamsize>(n));
+  }
+  out_ << "]";
+}
+
+void JsonReport::end_capture(const Summary& summary) {
+  out_ << "]";
+  drain("procedures", procedures_);
+  drain("findings", findings_);
+  drain("contexts", contexts_);
+  drain("diagnostics", diagnostics_);
+  out_ << ",\n \"summary\": " << to_json(summary).dump() << "}";
+  if (!several_) out_ << "\n";
+}
+
+void JsonReport::end() {
+  if (several_) out_ << "]}\n";
+  out_.flush();
+}
+
+}  // namespace oidu

@@ -1,0 +1,44 @@
+// The JSON report: one document on stdout. Messages stream out as they are analysed;
+// procedures, findings, contexts and diagnostics are spooled to a temporary file, so
+// memory stays flat however long the capture.
+#pragma once
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "analysis/analyzer.hpp"
+
+namespace oidu {
+
+class JsonReport : public EventSink {
+ public:
+  JsonReport(std::ostream& out, bool show_keys, bool several_captures);
+  ~JsonReport() override;
+
+  void begin_capture(const std::string& file);
+  void end_capture(const Summary& summary);
+  void end();
+
+  void on_message(const MessageRecord& m) override;
+  void on_procedure(const ProcedureRecord& p) override;
+  void on_finding(const Finding& f) override;
+  void on_diagnostic(const Diagnostic& d) override;
+  void on_context(const ContextRecord& c) override;
+
+ private:
+  struct Spool {
+    std::FILE* file = nullptr;
+    bool empty = true;
+  };
+  void spool(Spool& s, const std::string& text);
+  void drain(const char* key, Spool& s);
+
+  std::ostream& out_;
+  bool show_keys_;
+  bool several_;
+  bool first_capture_ = true;
+  bool first_message_ = true;
+  Spool procedures_, findings_, contexts_, diagnostics_;
+};
+
+}  // namespace oidu

@@ -1,0 +1,24 @@
+// Byte strings and their hex form, shared by every layer.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oidu {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
+// Lowercase hex, no separators; an empty input gives "".
+std::string to_hex(ByteView bytes);
+
+// Accepts upper or lower case, an optional "0x" prefix, and ':' or ' ' separators.
+// Returns nullopt for odd length or a non-hex character.
+std::optional<Bytes> from_hex(std::string_view text);
+
+inline ByteView view(const Bytes& b) { return ByteView(b.data(), b.size()); }
+
+}  // namespace oidu

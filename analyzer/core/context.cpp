@@ -1,0 +1,157 @@
+#include "core/context.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "core/cbor.hpp"
+
+namespace oidu {
+
+namespace {
+
+constexpr std::size_t kPivLength = 5;        // RFC 8613 5.2: PIV padded to 5 bytes
+constexpr std::size_t kMaxNonceLength = 16;  // above every AEAD of all_aeads()
+
+// RFC 8613 5.2 into `out` (nonce length = common IV length); false if an input is too long.
+bool write_nonce(std::span<std::uint8_t> out, ByteView common_iv, ByteView id_piv, ByteView piv) {
+  const std::size_t n = common_iv.size();
+  if (n < 1 + kPivLength || n > out.size()) return false;
+  const std::size_t id_field = n - 1 - kPivLength;
+  if (id_piv.size() > id_field || piv.size() > kPivLength) return false;
+  std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{0});
+  out[0] = static_cast<std::uint8_t>(id_piv.size());
+  std::copy(id_piv.begin(), id_piv.end(), out.begin() + static_cast<std::ptrdiff_t>(1 + id_field - id_piv.size()));
+  std::copy(piv.begin(), piv.end(), out.begin() + static_cast<std::ptrdiff_t>(n - piv.size()));
+  for (std::size_t i = 0; i < n; ++i) out[i] ^= common_iv[i];
+  return true;
+}
+
+void append_external_aad(Bytes& out, int aead, ByteView request_kid, ByteView request_piv, ByteView class_i) {
+  cbor::put_array_header(out, 5);
+  cbor::put_uint(out, 1);  // oscore_version
+  cbor::put_array_header(out, 1);
+  cbor::put_int(out, aead);
+  cbor::put_bstr(out, request_kid);
+  cbor::put_bstr(out, request_piv);
+  cbor::put_bstr(out, class_i);
+}
+
+void append_enc_structure(Bytes& out, ByteView external_aad) {
+  cbor::put_array_header(out, 3);
+  cbor::put_tstr(out, "Encrypt0");
+  cbor::put_bstr(out, {});
+  cbor::put_bstr(out, external_aad);
+}
+
+// The AEAD's associated data for one message. Thread-local buffers keep the hot path
+// free of allocations once they have grown to a message's size.
+ByteView message_aad(int aead, const AeadInputs& in) {
+  thread_local Bytes ext;
+  thread_local Bytes aad;
+  ext.clear();
+  aad.clear();
+  append_external_aad(ext, aead, in.request_kid, in.request_piv, in.class_i);
+  append_enc_structure(aad, ext);
+  return aad;
+}
+
+}  // namespace
+
+bool ContextMaterial::same_triple(const ContextMaterial& other) const {
+  return master_secret == other.master_secret && master_salt == other.master_salt && id_context == other.id_context;
+}
+
+Bytes derivation_info(ByteView id, const std::optional<Bytes>& id_context, int aead, std::string_view type,
+                      std::size_t length) {
+  Bytes out;
+  cbor::put_array_header(out, 5);
+  cbor::put_bstr(out, id);
+  if (id_context)
+    cbor::put_bstr(out, *id_context);
+  else
+    cbor::put_null(out);
+  cbor::put_int(out, aead);
+  cbor::put_tstr(out, type);
+  cbor::put_uint(out, length);
+  return out;
+}
+
+Bytes derive_key(const ContextMaterial& m, ByteView id) {
+  const AeadInfo* alg = aead_by_id(m.aead);
+  if (alg == nullptr) return {};
+  const Bytes info = derivation_info(id, m.id_context, m.aead, "Key", alg->key_len);
+  return hkdf(m.hkdf, m.master_salt, m.master_secret, info, alg->key_len);
+}
+
+Bytes derive_common_iv(const ContextMaterial& m) {
+  const AeadInfo* alg = aead_by_id(m.aead);
+  if (alg == nullptr) return {};
+  const Bytes info = derivation_info({}, m.id_context, m.aead, "IV", alg->nonce_len);
+  return hkdf(m.hkdf, m.master_salt, m.master_secret, info, alg->nonce_len);
+}
+
+Bytes aead_nonce(ByteView common_iv, ByteView id_piv, ByteView piv) {
+  std::array<std::uint8_t, kMaxNonceLength> buf{};
+  if (!write_nonce(buf, common_iv, id_piv, piv)) return {};
+  return Bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(common_iv.size()));
+}
+
+Bytes external_aad(int aead, ByteView request_kid, ByteView request_piv, ByteView class_i_options) {
+  Bytes out;
+  append_external_aad(out, aead, request_kid, request_piv, class_i_options);
+  return out;
+}
+
+Bytes enc_structure(ByteView external_aad) {
+  Bytes out;
+  append_enc_structure(out, external_aad);
+  return out;
+}
+
+SecurityContext::SecurityContext(ContextMaterial material)
+    : material_(std::move(material)), alg_(aead_by_id(material_.aead)) {
+  if (alg_ == nullptr) throw std::invalid_argument("unsupported AEAD algorithm " + std::to_string(material_.aead));
+  common_iv_ = derive_common_iv(material_);
+}
+
+std::size_t SecurityContext::max_id_length() const { return alg_->nonce_len - 1 - kPivLength; }
+
+AeadKey& SecurityContext::key_for(ByteView sender_id) {
+  auto it = keys_.find(sender_id);
+  if (it == keys_.end()) {
+    Bytes raw = derive_key(material_, sender_id);
+    AeadKey key(*alg_, raw);
+    it = keys_.emplace(Bytes(sender_id.begin(), sender_id.end()), Keys{std::move(raw), std::move(key)}).first;
+  }
+  return it->second.aead;
+}
+
+const Bytes& SecurityContext::raw_key_for(ByteView sender_id) {
+  key_for(sender_id);
+  return keys_.find(sender_id)->second.raw;
+}
+
+bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext) {
+  std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};
+  if (!write_nonce(nonce_buf, common_iv_, in.nonce_id, in.nonce_piv)) {
+    ciphertext.clear();
+    return false;
+  }
+  const ByteView nonce_view(nonce_buf.data(), common_iv_.size());
+  return key_for(in.sender_id).seal(nonce_view, message_aad(material_.aead, in), plaintext, ciphertext);
+}
+
+bool SecurityContext::open(const AeadInputs& in, ByteView ciphertext, Bytes& plaintext) {
+  std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};
+  if (!write_nonce(nonce_buf, common_iv_, in.nonce_id, in.nonce_piv)) {
+    plaintext.clear();
+    return false;
+  }
+  const ByteView nonce_view(nonce_buf.data(), common_iv_.size());
+  return key_for(in.sender_id).open(nonce_view, message_aad(material_.aead, in), ciphertext, plaintext);
+}
+
+Bytes SecurityContext::nonce(const AeadInputs& in) const { return aead_nonce(common_iv_, in.nonce_id, in.nonce_piv); }
+
+}  // namespace oidu

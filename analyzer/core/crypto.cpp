@@ -1,0 +1,278 @@
+#include "core/crypto.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <climits>
+
+namespace oidu {
+
+namespace {
+
+constexpr std::array<AeadInfo, 12> kAeads{{
+    {10, "AES-CCM-16-64-128", 16, 13, 8},
+    {11, "AES-CCM-16-64-256", 32, 13, 8},
+    {12, "AES-CCM-64-64-128", 16, 7, 8},
+    {13, "AES-CCM-64-64-256", 32, 7, 8},
+    {30, "AES-CCM-16-128-128", 16, 13, 16},
+    {31, "AES-CCM-16-128-256", 32, 13, 16},
+    {32, "AES-CCM-64-128-128", 16, 7, 16},
+    {33, "AES-CCM-64-128-256", 32, 7, 16},
+    {1, "A128GCM", 16, 12, 16},
+    {2, "A192GCM", 24, 12, 16},
+    {3, "A256GCM", 32, 12, 16},
+    {24, "ChaCha20/Poly1305", 32, 12, 16},
+}};
+
+bool is_ccm(int cose_id) { return (cose_id >= 10 && cose_id <= 13) || (cose_id >= 30 && cose_id <= 33); }
+
+const char* openssl_cipher_name(const AeadInfo& alg) {
+  if (is_ccm(alg.cose_id)) return alg.key_len == 16 ? "AES-128-CCM" : "AES-256-CCM";
+  switch (alg.cose_id) {
+    case 1: return "AES-128-GCM";
+    case 2: return "AES-192-GCM";
+    case 3: return "AES-256-GCM";
+    default: return "ChaCha20-Poly1305";
+  }
+}
+
+// Fetched once for the process: an explicit fetch per key would take the provider
+// lock and search the method store each time.
+const EVP_CIPHER* cipher_for(const AeadInfo& alg) {
+  static const std::array<EVP_CIPHER*, kAeads.size()> table = [] {
+    std::array<EVP_CIPHER*, kAeads.size()> t{};
+    for (std::size_t i = 0; i < kAeads.size(); ++i) t[i] = EVP_CIPHER_fetch(nullptr, openssl_cipher_name(kAeads[i]), nullptr);
+    return t;
+  }();
+  for (std::size_t i = 0; i < kAeads.size(); ++i)
+    if (kAeads[i].cose_id == alg.cose_id) return table[i];
+  return nullptr;
+}
+
+EVP_KDF* hkdf_kdf() {
+  static EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  return kdf;
+}
+
+std::string lower_trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// OpenSSL reads through these pointers only for the given length; an empty span may have
+// a null data() that some providers take as "parameter absent".
+const unsigned char* nonnull(ByteView v) {
+  static const unsigned char empty = 0;
+  return v.empty() ? &empty : v.data();
+}
+
+std::size_t hash_len(HkdfHash hash) { return hash == HkdfHash::Sha256 ? 32 : 64; }
+
+Bytes run_hkdf(HkdfHash hash, int mode, ByteView salt, ByteView key, ByteView info, std::size_t length) {
+  EVP_KDF* kdf = hkdf_kdf();
+  if (kdf == nullptr || length == 0) return {};
+  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+  if (ctx == nullptr) return {};
+  char digest[] = "SHA256";
+  char digest512[] = "SHA512";
+  OSSL_PARAM params[6];
+  std::size_t n = 0;
+  params[n++] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, hash == HkdfHash::Sha256 ? digest : digest512, 0);
+  params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(nonnull(key)), key.size());
+  // Leaving the salt out gives HMAC a zero-length key, which RFC 2104 pads to the same
+  // block as RFC 5869's zero-filled default salt.
+  if (!salt.empty())
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<unsigned char*>(salt.data()), salt.size());
+  if (!info.empty())
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<unsigned char*>(info.data()), info.size());
+  params[n] = OSSL_PARAM_construct_end();
+  Bytes out(length);
+  const bool ok = EVP_KDF_derive(ctx, out.data(), out.size(), params) == 1;
+  EVP_KDF_CTX_free(ctx);
+  if (!ok) return {};
+  return out;
+}
+
+}  // namespace
+
+const AeadInfo* aead_by_id(int cose_id) {
+  for (const AeadInfo& a : kAeads)
+    if (a.cose_id == cose_id) return &a;
+  return nullptr;
+}
+
+const AeadInfo* aead_by_name(std::string_view name) {
+  std::string s = lower_trimmed(name);
+  // Wireshark's key table decorates names ("AES-CCM-16-64-128 (CCM*)").
+  if (!s.empty() && s.back() == ')') {
+    const auto open = s.rfind(" (");
+    if (open != std::string::npos) s = lower_trimmed(std::string_view(s).substr(0, open));
+  }
+  if (s.empty()) return nullptr;
+  int id = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec == std::errc() && end == s.data() + s.size()) return aead_by_id(id);
+  if (s == "chacha20-poly1305") return aead_by_id(24);
+  for (const AeadInfo& a : kAeads)
+    if (iequals(a.name, s)) return &a;
+  return nullptr;
+}
+
+std::span<const AeadInfo> all_aeads() { return kAeads; }
+
+std::optional<HkdfHash> hkdf_by_name(std::string_view name) {
+  const std::string s = lower_trimmed(name);
+  if (s == "hkdf-sha-256" || s == "-10" || s == "sha-256") return HkdfHash::Sha256;
+  if (s == "hkdf-sha-512" || s == "-11" || s == "sha-512") return HkdfHash::Sha512;
+  return std::nullopt;
+}
+
+const char* hkdf_name(HkdfHash hash) { return hash == HkdfHash::Sha256 ? "HKDF-SHA-256" : "HKDF-SHA-512"; }
+
+Bytes hkdf_extract(HkdfHash hash, ByteView salt, ByteView ikm) {
+  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, salt, ikm, {}, hash_len(hash));
+}
+
+Bytes hkdf_expand(HkdfHash hash, ByteView prk, ByteView info, std::size_t length) {
+  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXPAND_ONLY, {}, prk, info, length);
+}
+
+Bytes hkdf(HkdfHash hash, ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
+  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, salt, ikm, info, length);
+}
+
+// One context per direction, each keyed once: re-initialising with only a nonce keeps
+// the AES key schedule, so seal/open do no key setup and no allocation.
+struct AeadKey::Impl {
+  EVP_CIPHER_CTX* enc = nullptr;
+  EVP_CIPHER_CTX* dec = nullptr;
+  bool ccm = false;
+  bool ok = false;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    EVP_CIPHER_CTX_free(enc);
+    EVP_CIPHER_CTX_free(dec);
+  }
+};
+
+namespace {
+
+bool key_context(EVP_CIPHER_CTX* ctx, const EVP_CIPHER* cipher, const AeadInfo& alg, ByteView key, int enc) {
+  if (ctx == nullptr) return false;
+  std::size_t ivlen = alg.nonce_len;
+  OSSL_PARAM params[3];
+  std::size_t n = 0;
+  params[n++] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
+  // CCM fixes its tag length M and length-field size L when the key is set, so both
+  // go in before the key.
+  if (is_ccm(alg.cose_id)) params[n++] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, nullptr, alg.tag_len);
+  params[n] = OSSL_PARAM_construct_end();
+  return EVP_CipherInit_ex2(ctx, cipher, nullptr, nullptr, enc, params) == 1 &&
+         EVP_CipherInit_ex2(ctx, nullptr, key.data(), nullptr, enc, nullptr) == 1;
+}
+
+bool fits_int(std::size_t n) { return n <= static_cast<std::size_t>(INT_MAX); }
+
+}  // namespace
+
+AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_id)), impl_(std::make_unique<Impl>()) {
+  if (alg_ == nullptr) {
+    alg_ = &alg;  // not one of ours: alg() still answers, seal/open refuse
+    return;
+  }
+  const EVP_CIPHER* cipher = cipher_for(*alg_);
+  if (cipher == nullptr || key.size() != alg_->key_len) return;
+  impl_->ccm = is_ccm(alg_->cose_id);
+  impl_->enc = EVP_CIPHER_CTX_new();
+  impl_->dec = EVP_CIPHER_CTX_new();
+  impl_->ok = key_context(impl_->enc, cipher, *alg_, key, 1) && key_context(impl_->dec, cipher, *alg_, key, 0);
+}
+
+AeadKey::~AeadKey() = default;
+AeadKey::AeadKey(AeadKey&&) noexcept = default;
+AeadKey& AeadKey::operator=(AeadKey&&) noexcept = default;
+
+bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out) {
+  out.clear();
+  if (!impl_ || !impl_->ok || nonce.size() != alg_->nonce_len || !fits_int(plaintext.size()) || !fits_int(aad.size()))
+    return false;
+  EVP_CIPHER_CTX* c = impl_->enc;
+  int len = 0;
+  if (EVP_EncryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1) return false;
+  // CCM authenticates the message length first (B_0), so it must be known before the AAD.
+  if (impl_->ccm && EVP_EncryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(plaintext.size())) != 1) return false;
+  if (!aad.empty() && EVP_EncryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
+  const std::size_t tag_len = alg_->tag_len;
+  out.resize(plaintext.size() + tag_len);
+  if (EVP_EncryptUpdate(c, out.data(), &len, nonnull(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      static_cast<std::size_t>(len) != plaintext.size()) {
+    out.clear();
+    return false;
+  }
+  int final_len = 0;
+  OSSL_PARAM get_tag[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, out.data() + plaintext.size(), tag_len),
+                           OSSL_PARAM_construct_end()};
+  if (EVP_EncryptFinal_ex(c, out.data() + plaintext.size(), &final_len) != 1 || final_len != 0 ||
+      EVP_CIPHER_CTX_get_params(c, get_tag) != 1) {
+    out.clear();
+    return false;
+  }
+  return true;
+}
+
+bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) {
+  out.clear();
+  const std::size_t tag_len = alg_->tag_len;
+  if (!impl_ || !impl_->ok || nonce.size() != alg_->nonce_len || input.size() < tag_len || !fits_int(input.size()) ||
+      !fits_int(aad.size()))
+    return false;
+  const ByteView ciphertext = input.first(input.size() - tag_len);
+  const ByteView tag = input.last(tag_len);
+  EVP_CIPHER_CTX* c = impl_->dec;
+  int len = 0;
+  OSSL_PARAM set_tag[2] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<std::uint8_t*>(tag.data()), tag_len),
+      OSSL_PARAM_construct_end()};
+  if (EVP_DecryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1 || EVP_CIPHER_CTX_set_params(c, set_tag) != 1)
+    return false;
+  if (impl_->ccm && EVP_DecryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(ciphertext.size())) != 1) return false;
+  if (!aad.empty() && EVP_DecryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
+  out.resize(ciphertext.size());
+  std::uint8_t sink = 0;  // a valid output address when the plaintext is empty
+  std::uint8_t* dst = out.empty() ? &sink : out.data();
+  // CCM verifies the tag inside this update; GCM and ChaCha20-Poly1305 in the final call.
+  bool ok = EVP_DecryptUpdate(c, dst, &len, nonnull(ciphertext), static_cast<int>(ciphertext.size())) == 1 &&
+            static_cast<std::size_t>(len) == ciphertext.size();
+  if (ok && !impl_->ccm) {
+    int final_len = 0;
+    ok = EVP_DecryptFinal_ex(c, dst + ciphertext.size(), &final_len) == 1 && final_len == 0;
+  }
+  if (!ok) {
+    OPENSSL_cleanse(out.data(), out.size());
+    out.clear();
+    // A forged or corrupted message is an expected event here, not an error to report later.
+    ERR_clear_error();
+  }
+  return ok;
+}
+
+}  // namespace oidu

@@ -1,0 +1,70 @@
+// What the engine said about the open capture file, kept per frame.
+//
+// Wireshark dissects a frame many times (first pass, `tshark -2`, every click in the GUI),
+// but the engine must see each frame exactly once and in order. So the engine runs only
+// on the first, sequential pass, and every dissection shows what was stored for its frame.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+
+namespace oidu_plugin {
+
+struct FrameResults {
+  std::vector<oidu::MessageRecord> messages;
+  std::vector<oidu::Finding> findings;       // findings that name this frame
+  std::vector<std::string> diagnostics;      // bad input, key table problems
+};
+
+// Everything the engine needs to start on a file.
+struct AnalysisSetup {
+  oidu::AnalyzerConfig config;
+  std::vector<oidu::KeyEntry> keys;
+  std::vector<std::string> key_errors;       // shown on the first frame
+};
+
+class CaptureState {
+ public:
+  CaptureState();
+  ~CaptureState();
+
+  bool started() const { return analyzer_ != nullptr; }
+  void start(AnalysisSetup setup);
+  // Feeds frames in order; a frame at or before the last one fed is ignored, so a second
+  // dissection during the first pass cannot feed it twice.
+  void feed(const oidu::Frame& frame);
+  // End of the sequential pass: outcomes that only the end of the capture decides
+  // (incomplete procedures, timer-based failures). Idempotent.
+  void finish();
+  bool finished() const { return finished_; }
+  std::uint64_t last_fed() const { return last_fed_; }
+
+  const FrameResults* results(std::uint64_t frame) const;
+  const oidu::ProcedureRecord* procedure(std::uint32_t id) const;
+  const std::map<std::uint32_t, oidu::ProcedureRecord>& procedures() const { return procedures_; }
+  const oidu::Summary* summary() const;
+
+  // A new file, or new keys: forget everything.
+  void reset();
+
+ private:
+  class Sink;
+  void add_diagnostic(std::uint64_t frame, std::string text);
+
+  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<oidu::Analyzer> analyzer_;
+  std::map<std::uint64_t, FrameResults> frames_;
+  std::map<std::uint32_t, oidu::ProcedureRecord> procedures_;
+  std::vector<std::string> pending_key_errors_;
+  std::uint64_t last_fed_ = 0;
+  bool finished_ = false;
+};
+
+// The state of the file Wireshark has open (there is one at a time).
+CaptureState& capture_state();
+
+}  // namespace oidu_plugin
