@@ -113,7 +113,7 @@ void TextReport::on_message(const MessageRecord& m) {
       clients_[*m.procedure] = m.kind == MessageKind::Request ? m.src : m.dst;
     }
     const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context, m.role});
+    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
   }
 }
 

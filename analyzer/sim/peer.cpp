@@ -77,6 +77,7 @@ void Peer::migrate(const Host& to, bool keep_mac, bool keep_mid) {
   const MacAddress mac = cfg_.host.mac;
   cfg_.host = to;
   if (keep_mac) cfg_.host.mac = mac;
+  cfg_.faults.keep_mid = keep_mid;
   if (!keep_mid) next_mid_ = static_cast<std::uint16_t>(rng_.below(65536));
   migrated_ = true;
 }
@@ -214,12 +215,13 @@ void Peer::id_update_received(const AppMessage& msg, bool kudos_message, bool wa
 void Peer::check_completion() {
   if (idu_.phase != IdPhase::Running || idu_.acks_received < 3 || idu_.acks_sent < 2) return;
   idu_.phase = IdPhase::Completed;
-  ctx_b_ = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
+  if (!switched_)  // a premature switch already installed the new IDs
+    ctx_b_ = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
   used_recipient_ids_.insert(*idu_.my_offer);
   used_sender_ids_.insert(*idu_.peer_offer);
 }
 
-void Peer::switch_to_new_ids() {
+void Peer::switch_to_new_ids(bool procedure_done) {
   old_ctx_ = ctx_;
   const std::uint64_t old_ssn = ctx_.ssn;
   ctx_ = *ctx_b_;
@@ -227,7 +229,9 @@ void Peer::switch_to_new_ids() {
   ctx_b_.reset();
   switched_ = true;
   migrated_ = false;
-  idu_ = {};
+  // New IDs, new CoAP Message IDs: nothing should link the two.
+  if (!cfg_.faults.keep_mid) next_mid_ = static_cast<std::uint16_t>(rng_.below(65536));
+  if (procedure_done) idu_ = {};
 }
 
 // --- KUDOS (draft-ietf-core-oscore-key-update-14 section 4.3)
@@ -281,13 +285,13 @@ Peer::Outgoing Peer::prepare(AppMessage& msg, bool request, const RequestBinding
     ++kudos_.sent;
   } else if (request) {
     const bool both_known = idu_.phase == IdPhase::Running && idu_.my_offer && idu_.peer_offer && idu_.offered;
-    if (cfg_.faults.use_before_confirmed && both_known) {
+    if (cfg_.faults.use_before_confirmed && both_known && !switched_) {
       ctx_b_ = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
-      switch_to_new_ids();
+      switch_to_new_ids(false);
     } else if (idu_.phase == IdPhase::Completed && ctx_b_ && idu_.acks_sent >= cfg_.id_update.acks_to_send &&
                (migrated_ || cfg_.faults.switch_without_migration)) {
       // Only once its own acknowledgements are out, so that the other peer can complete.
-      switch_to_new_ids();
+      switch_to_new_ids(true);
     } else if (switched_ && cfg_.faults.old_ids_once_after_switch && !old_used_after_switch_ &&
                ctx_.ssn > 0) {
       old_used_after_switch_ = true;
@@ -454,14 +458,14 @@ std::optional<AppMessage> Peer::open_request(const OscoreOption& opt, ByteView c
     } else if (try_ctx(ctx_)) {
       opened = true;
     } else if (ctx_b_ && try_ctx(*ctx_b_)) {
-      switch_to_new_ids();
+      switch_to_new_ids(true);
       opened = true;
     } else if (idu_.phase == IdPhase::Running && idu_.my_offer && idu_.peer_offer) {
       // Premature use of the new IDs by the other peer: a lenient server goes along.
       PeerContext b = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
       if (try_ctx(b)) {
         ctx_b_ = b;
-        switch_to_new_ids();
+        switch_to_new_ids(false);
         opened = true;
       }
     }

@@ -95,6 +95,7 @@ struct Faults {
   bool keep_piv = false;                   // PIV_NOT_RESET
   bool corrupt_next = false;               // DECRYPT_FAILED: flips a ciphertext bit once
   bool reuse_token_after_migration = false;  // TOKEN_REUSED
+  bool keep_mid = false;                   // MID_CONTINUES (set by migrate)
 };
 
 struct PeerConfig {
@@ -188,7 +189,7 @@ class Peer {
   void decorate_id_update(AppMessage& msg);
   void id_update_received(const AppMessage& msg, bool kudos_message, bool was_request);
   void check_completion();
-  void switch_to_new_ids();
+  void switch_to_new_ids(bool procedure_done);
   void kudos_confirmed();
   std::uint8_t kudos_x(bool convergent);
   std::optional<AppMessage> finish_open(ByteView plaintext);

@@ -414,9 +414,6 @@ std::vector<Scenario> build() {
         spec.request = post_kudos();
         w.get(p, spec);
         w.idle(5);
-        p.client->start_kudos(false);  // refused: back to FS mode
-        w.get(p, spec);
-        w.idle(5);
         traffic(w, p, 2, 6);
       });
   add("fault-decrypt-failed", "one request's ciphertext is corrupted on the way; the server answers 4.00",

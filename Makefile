@@ -1,0 +1,54 @@
+# Quick start on Debian 12:  make demo  then  make test
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build demo test test-asan captures install-plugin bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: deps configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@echo "== oscore-idu analyze on a shipped KUDOS capture (Californium prototype)"
+	$(BUILD)/bin/oscore-idu analyze --keys captures/third-party/californium-kudos.oscore_contexts \
+	    captures/third-party/californium-kudos.pcap
+	@echo "== the same as JSON, procedures only"
+	$(BUILD)/bin/oscore-idu analyze --format json --keys captures/third-party/libcoap-oscore-recipient-id-options.oscore_contexts \
+	    captures/third-party/libcoap-oscore-recipient-id-options.pcap --fail-on never \
+	    | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({k: d[k] for k in ("procedures","findings","summary")}, indent=1))'
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The engine, CLI and unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOIDU_SANITIZE=ON -DOIDU_PLUGIN=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'
+
+captures: build
+	captures/regenerate.sh $(BUILD)/bin/oscore-idu
+
+install-plugin: build
+	plugin/install.sh $(BUILD)/plugin/oscore_idu.so
+
+bench: build
+	tests/bench/run.sh $(BUILD)
+
+fuzz: deps
+	tests/fuzz/run.sh 120
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
