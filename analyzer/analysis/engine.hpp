@@ -63,6 +63,8 @@ struct Engine {
   // engine_decrypt.cpp
   void handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
                      const OscoreOption& option);
+  PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, const Bytes& kid,
+                                   const Bytes& piv);
   ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
   ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, SlotKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,

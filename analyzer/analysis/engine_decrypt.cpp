@@ -263,22 +263,12 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 
     PendingRequest* pending = request;
     if (is_request) {
-      PendingRequest req;
-      req.frame = frame.number;
-      req.time_us = frame.time_us;
-      req.client = frame.src;
-      req.server = frame.dst;
-      req.token.assign(coap.token.begin(), coap.token.end());
-      req.message_id = coap.message_id;
-      req.type = coap.type;
+      PendingRequest& req = register_request(frame, coap, request_kid, request_piv);
       req.observe = inner->body.has(kOptObserve) || coap.body.has(kOptObserve);
-      req.oscore = true;
-      req.kid = request_kid;
-      req.piv = request_piv;
       req.slot = slot;
       req.recipient_id_offered = inner->body.has(kOptRecipientId);
       req.kudos = option.kudos;
-      pending = &exchanges.add_request(std::move(req));
+      pending = &req;
     } else if (inner->code == 0x81 && inner->body.has(kOptEcho)) {
       // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
       assoc.lost_state[idx(sender)] = true;
@@ -306,20 +296,25 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     report("DECRYPT_FAILED", frame.number, std::nullopt,
            std::string(is_request ? "request" : "response") + " fails verification with " + names);
   }
-  if (is_request) {
-    PendingRequest req;
-    req.frame = frame.number;
-    req.time_us = frame.time_us;
-    req.client = frame.src;
-    req.server = frame.dst;
-    req.token.assign(coap.token.begin(), coap.token.end());
-    req.message_id = coap.message_id;
-    req.type = coap.type;
-    req.oscore = true;
-    req.kid = request_kid;
-    req.piv = request_piv;
-    exchanges.add_request(std::move(req));
-  }
+  // Its response still needs to find it, if only to say why it cannot be opened.
+  if (is_request) register_request(frame, coap, request_kid, request_piv);
+}
+
+PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& coap,
+                                         const Bytes& kid, const Bytes& piv) {
+  PendingRequest req;
+  req.frame = frame.number;
+  req.time_us = frame.time_us;
+  req.client = frame.src;
+  req.server = frame.dst;
+  req.token.assign(coap.token.begin(), coap.token.end());
+  req.message_id = coap.message_id;
+  req.type = coap.type;
+  req.observe = coap.body.has(kOptObserve);
+  req.oscore = coap.body.has(kOptOscore);
+  req.kid = kid;
+  req.piv = piv;
+  return exchanges.add_request(std::move(req));
 }
 
 }  // namespace oidu

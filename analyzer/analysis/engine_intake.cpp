@@ -145,16 +145,7 @@ void Engine::process(const Frame& frame) {
   const CoapOption* oscore_opt = coap->body.find(kOptOscore);
   if (!oscore_opt) {
     if (coap->is_request()) {
-      PendingRequest req;
-      req.frame = frame.number;
-      req.time_us = frame.time_us;
-      req.client = frame.src;
-      req.server = frame.dst;
-      req.token = rec.token;
-      req.message_id = coap->message_id;
-      req.type = coap->type;
-      req.observe = coap->body.has(kOptObserve);
-      exchanges.add_request(std::move(req));
+      register_request(frame, *coap, {}, {});
     } else if (coap->is_response()) {
       if (auto* req = exchanges.match_response(frame.src, frame.dst, coap->token, coap->type,
                                                coap->message_id, frame.time_us)) {

@@ -69,7 +69,8 @@ void Engine::track_id_update(Observed& m) {
       !p->peers[idx(s)].completed_at) {
     report("USED_BEFORE_CONFIRMED", frame, p->id,
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
-               std::to_string(p->peers[idx(r)].acks_received) + " acks sent)");
+               std::to_string(p->peers[idx(s)].acks_received) + " acks received, " +
+               std::to_string(p->peers[idx(s)].acks_sent) + " sent)");
     m.rec.role = "premature-use";
   }
 

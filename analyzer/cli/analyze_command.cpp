@@ -120,9 +120,11 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_option("captures", options->captures, "pcap or pcapng files")->required()->check(CLI::ExistingFile);
   cmd->add_option("-k,--keys", options->key_files,
                   "key file (Wireshark oscore_contexts, libcoap oscore_conf, or JSON); repeatable")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false);  // one file per --keys, so captures can follow
   cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable");
+  cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
+      ->allow_extra_args(false);
   cmd->add_flag("--no-content-detection", options->no_content_detection,
                 "only decode the configured ports, not OSCORE recognised by content");
   cmd->add_option("--repeat-timer", options->repeat_timer, "REPEAT_TIMER in seconds (default MAX_TRANSMIT_WAIT = 93)")

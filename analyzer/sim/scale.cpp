@@ -42,6 +42,7 @@ struct ScalePair {
   std::unique_ptr<Link> link;
   std::uint32_t index = 0;
   std::uint8_t client_net = 1;
+  bool moved = false;  // the client already migrated after its current ID update
 };
 
 }  // namespace
@@ -83,13 +84,15 @@ bool run_scale(const ScaleOptions& o, ScaleResult& r, std::string* error) {
     Peer& c = *p.client;
     const bool idle = c.kudos_state() == Peer::KudosState::Idle &&
                       c.id_phase() != Peer::IdPhase::Running && c.id_phase() != Peer::IdPhase::Completed;
-    if (c.id_phase() == Peer::IdPhase::Completed && p.server->id_phase() != Peer::IdPhase::Running) {
+    if (c.id_phase() == Peer::IdPhase::Completed && !p.moved) {
+      p.moved = true;
       p.client_net = p.client_net == 1 ? 2 : 1;
       Host to = numbered_host(o.ipv6, p.client_net, p.index, static_cast<std::uint16_t>(49152 + rng.below(16384)));
       c.migrate(to, false, false);
       ++r.migrations;
     } else if (idle && rng.chance(o.procedure_rate)) {
       if (rng.chance(0.7)) {
+        p.moved = false;
         c.start_id_update();
         ++r.id_updates;
       } else {

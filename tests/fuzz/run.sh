@@ -32,7 +32,7 @@ fi
 
 echo "== configuring $build"
 cmake -S "$src" -B "$build" -DOIDU_FUZZ=ON -DOIDU_PLUGIN=OFF -DCMAKE_CXX_COMPILER="$cxx" \
-  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" >"$build/configure.log" 2>&1 ||
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
 echo "== building fuzz_seeds $targets"
 # shellcheck disable=SC2086
