@@ -206,7 +206,7 @@ void add_procedure(proto_tree* tree, tvbuff_t* tvb, const oidu::MessageRecord& m
 }
 
 bool worth_showing(const oidu::MessageRecord& m) {
-  if (m.oscore || m.procedure) return true;
+  if (m.status != oidu::DecryptStatus::NotOscore || m.procedure) return true;
   for (const auto& o : m.outer_options) {
     if (o.number == oidu::kOptRecipientId || o.number == oidu::kOptRecipientIdAck) return true;
   }

@@ -21,6 +21,28 @@ std::size_t line_of_offset(std::string_view text, std::size_t offset) {
   return line;
 }
 
+// nlohmann's messages start with a tag such as "[json.exception.parse_error.101] ".
+std::string without_tag(std::string what) {
+  if (const auto close = what.find("] "); what.rfind("[json.", 0) == 0 && close != std::string::npos) {
+    what.erase(0, close + 2);
+  }
+  return what;
+}
+
+// Where the parser stopped: syntax errors carry the byte offset; the others (a number
+// too large for a double, 406) quote the offending token, which is looked up instead.
+std::size_t error_line(std::string_view text, const json::exception& e) {
+  if (const auto* pe = dynamic_cast<const json::parse_error*>(&e)) {
+    return pe->byte == 0 ? 1 : line_of_offset(text, pe->byte - 1);
+  }
+  const std::string what = e.what();
+  const auto open = what.find('\'');
+  const auto close = open == std::string::npos ? open : what.find('\'', open + 1);
+  if (close == std::string::npos) return 1;
+  const auto at = text.find(std::string_view(what).substr(open + 1, close - open - 1));
+  return at == std::string_view::npos ? 1 : line_of_offset(text, at);
+}
+
 // nlohmann::json keeps no positions, so the lines of the objects in the top-level
 // "contexts" array are found by a small scan that tracks strings and nesting.
 std::vector<std::size_t> context_lines(std::string_view text) {
@@ -143,14 +165,9 @@ KeyLoadResult parse_key_json(std::string_view text, const std::string& origin) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its explanation.
-    if (const auto close = what.find("] "); what.rfind("[json.", 0) == 0 && close != std::string::npos) {
-      what.erase(0, close + 2);
-    }
-    const std::size_t line = e.byte == 0 ? 1 : line_of_offset(text, e.byte - 1);
-    result.errors.push_back(at_line(origin, line) + ": invalid JSON: " + what);
+  } catch (const json::exception& e) {
+    result.errors.push_back(at_line(origin, error_line(text, e)) + ": invalid JSON: " +
+                            without_tag(e.what()));
     return result;
   }
   const auto contexts = doc.is_object() ? doc.find("contexts") : doc.end();

@@ -55,8 +55,22 @@ def dump(value):
     return json.dumps(value, indent=2, sort_keys=False) + "\n"
 
 
+def must_raise(binary):
+    """Scenario name -> the finding codes `simulate --list` says it exists to raise."""
+    listing = subprocess.run([binary, "simulate", "--list"], capture_output=True, text=True, check=True)
+    out = {}
+    for line in listing.stdout.splitlines():
+        if not line.strip():
+            continue
+        name = line.split()[0]
+        codes = line.rsplit(" [", 1)[1].rstrip("]").split(", ") if line.endswith("]") else []
+        out[name] = set(codes)
+    return out
+
+
 def compare_or_write(args):
     failures = 0
+    required = must_raise(args.binary)
     captures = scenario_captures(args.captures)
     if not captures:
         print(f"no captures in {args.captures}", file=sys.stderr)
@@ -69,6 +83,11 @@ def compare_or_write(args):
             print(f"FAIL {name}: {e}")
             failures += 1
             continue
+        raised = {f["code"] for f in json.loads(actual).get("findings", [])}
+        missing = required.get(name, set()) - raised
+        if missing:
+            print(f"FAIL {name}: the analyzer does not raise {', '.join(sorted(missing))}")
+            failures += 1
         if args.write:
             with open(expected_path, "w", encoding="utf-8") as f:
                 f.write(actual)
@@ -122,6 +141,7 @@ def main():
     mode.add_argument("--write", action="store_true", help="rewrite NAME.expected.json")
     mode.add_argument("--reproduce", action="store_true", help="check that the simulator rewrites the captures")
     args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)  # the analyzer runs from the captures folder
     return reproduce(args) if args.reproduce else compare_or_write(args)
 
 

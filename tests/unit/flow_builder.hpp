@@ -3,6 +3,8 @@
 // encodes them with the wire layer and hands the analyzer the frames a capture would hold.
 // The analyzer never sees how a message was built, only the datagrams, as with a pcap.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <memory>
 #include <optional>
@@ -80,7 +82,7 @@ struct Msg {
   OptionList inner;                   // class E options, inside the ciphertext
   OptionList outer;                   // further outer options next to OSCORE
   std::optional<std::uint8_t> code;   // inner code: GET for requests, 2.05 for responses
-  Bytes payload{'h', 'i'};
+  Bytes payload = Bytes(4, 0x2a);   // some application payload
   Ctx* ctx = nullptr;                 // default: the flow's current context
   std::optional<std::uint64_t> seq;   // send this sequence number instead of the next one
   bool own_piv = false;               // responses: carry the server's own Partial IV
@@ -434,6 +436,15 @@ inline FourExchanges failed_id_update(Flow& f, double gap_s = 93.5) {
   return e;
 }
 
+// Asserts exactly one finding `code`, at `frame`, with `severity` and a message.
+inline void expect_one(const Result& r, const std::string& code, std::uint64_t frame, Severity severity) {
+  const auto found = r.with_code(code);
+  ASSERT_EQ(found.size(), 1u) << code << " in: " << r.describe();
+  EXPECT_EQ(found[0].frame, frame) << code;
+  EXPECT_EQ(found[0].severity, severity) << code;
+  EXPECT_FALSE(found[0].message.empty()) << code;
+}
+
 // RFC 8613 Appendix C.1 material; AES-CCM-16-64-128 allows IDs of up to 7 bytes.
 inline ContextMaterial rfc8613_material() {
   ContextMaterial m;
@@ -441,6 +452,11 @@ inline ContextMaterial rfc8613_material() {
                           0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
   m.master_salt = Bytes{0x9e, 0x7c, 0xa9, 0x22, 0x23, 0x78, 0x63, 0x40};
   return m;
+}
+
+// CTX_A of the ID update draft's figures: client Sender ID 0x01, server Sender ID 0x00.
+inline std::unique_ptr<Flow> figure_flow() {
+  return std::make_unique<Flow>(rfc8613_material(), b({0x01}), b({0x00}));
 }
 
 }  // namespace oidu::flow

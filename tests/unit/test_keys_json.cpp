@@ -59,6 +59,14 @@ TEST(KeysJson, SyntaxErrorNamesTheLine) {
   EXPECT_EQ(r.errors[0].rfind("s.json:3: invalid JSON: ", 0), 0u) << r.errors[0];
 }
 
+TEST(KeysJson, NumberTooLargeForADoubleIsAnErrorNotACrash) {
+  // Found by fuzz_keys: nlohmann throws out_of_range (406) here, not parse_error.
+  const auto r = parse_key_text("{\"contexts\": [\n {\"aead\": -4e9020}]}", "n.json");
+  EXPECT_TRUE(r.entries.empty());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("n.json:2: invalid JSON: number overflow", 0), 0u) << r.errors[0];
+}
+
 TEST(KeysJson, EachBadContextIsReportedAtItsLine) {
   const auto r = parse_key_json(R"({"contexts": [
   {"name": "ok", "client_sender_id": "", "server_sender_id": "01", "master_secret": "01"},
