@@ -2,7 +2,9 @@
 // engine_intake.cpp (frames to records), engine_decrypt.cpp (which context opens what),
 // id_update_tracker.cpp, kudos_tracker.cpp, switch_tracker.cpp and nonce_tracker.cpp.
 #pragma once
+#include <array>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -32,7 +34,8 @@ struct Observed {
 // seen (memory grows with gaps, not messages) plus digests of the latest ones.
 struct PivHistory {
   std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
-  std::map<std::uint64_t, std::uint64_t> recent;   // piv -> ciphertext digest
+  std::array<std::pair<std::uint64_t, std::uint64_t>, 64> recent{};  // (piv, digest) ring
+  std::size_t next = 0;
 };
 
 struct Engine {
@@ -46,7 +49,7 @@ struct Engine {
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
   DuplicateFilter duplicates;
-  std::map<std::pair<Bytes, Bytes>, PivHistory> nonces;  // (key, nonce id) -> PIVs
+  std::unordered_map<std::uint64_t, PivHistory> nonces;  // fingerprint(key, nonce id) -> PIVs
   std::uint32_t next_procedure = 1;
   std::int64_t last_time_us = 0;
   std::int64_t last_expiry_us = 0;

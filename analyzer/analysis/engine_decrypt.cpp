@@ -285,6 +285,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     track_kudos(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
     track_network(m);
+    if (request) exchanges.complete(*request);
     return;
   }
 
@@ -298,6 +299,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
   }
   // Its response still needs to find it, if only to say why it cannot be opened.
   if (is_request) register_request(frame, coap, request_kid, request_piv);
+  if (request) exchanges.complete(*request);
 }
 
 PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& coap,

@@ -150,6 +150,7 @@ void Engine::process(const Frame& frame) {
       if (auto* req = exchanges.match_response(frame.src, frame.dst, coap->token, coap->type,
                                                coap->message_id, frame.time_us)) {
         rec.request_frame = req->frame;
+        exchanges.complete(*req);
       }
     }
     sink.on_message(rec);

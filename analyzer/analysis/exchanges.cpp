@@ -5,10 +5,14 @@
 namespace oidu {
 namespace {
 
-// FNV-1a: cheap fingerprint to tell a true retransmission from a new message that
-// reuses a Message ID.
-std::uint64_t digest(ByteView data) {
-  std::uint64_t h = 1469598103934665603ULL;
+// Observations live as long as notifications keep coming; a quiet one is dropped
+// after a generous multiple of the exchange lifetime.
+constexpr std::int64_t kObserveIdleUs = 4 * kExchangeLifetimeUs;
+
+}  // namespace
+
+std::uint64_t fingerprint(ByteView data, std::uint64_t seed) {
+  std::uint64_t h = seed;
   for (auto b : data) {
     h ^= b;
     h *= 1099511628211ULL;
@@ -16,11 +20,22 @@ std::uint64_t digest(ByteView data) {
   return h;
 }
 
-// Observations live as long as notifications keep coming; a quiet one is dropped
-// after a generous multiple of the exchange lifetime.
-constexpr std::int64_t kObserveIdleUs = 4 * kExchangeLifetimeUs;
+std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed) {
+  const std::size_t n = e.ip.version == 4 ? 4 : 16;
+  std::uint64_t h = fingerprint(ByteView(e.ip.bytes.data(), n), seed);
+  const std::uint8_t port[2] = {static_cast<std::uint8_t>(e.port >> 8), static_cast<std::uint8_t>(e.port)};
+  return fingerprint(ByteView(port, 2), h);
+}
 
-}  // namespace
+std::size_t ExchangeTable::KeyHash::operator()(const Key& k) const {
+  return static_cast<std::size_t>(fingerprint(k.token, fingerprint(k.server, fingerprint(k.client))));
+}
+
+std::size_t DuplicateFilter::KeyHash::operator()(const Key& k) const {
+  const std::uint8_t rest[3] = {k.type, static_cast<std::uint8_t>(k.message_id >> 8),
+                                static_cast<std::uint8_t>(k.message_id)};
+  return static_cast<std::size_t>(fingerprint(ByteView(rest, 3), fingerprint(k.src)));
+}
 
 PendingRequest& ExchangeTable::add_request(PendingRequest request) {
   request.last_use_us = request.time_us;
@@ -33,8 +48,7 @@ PendingRequest& ExchangeTable::add_request(PendingRequest request) {
 PendingRequest* ExchangeTable::match_response(const Endpoint& server, const Endpoint& client,
                                               ByteView token, CoapType type,
                                               std::uint16_t message_id, std::int64_t now_us) {
-  Key key{client, server, Bytes(token.begin(), token.end())};
-  auto it = by_token_.find(key);
+  auto it = by_token_.find(Key{client, server, Bytes(token.begin(), token.end())});
   if (it == by_token_.end() && type == CoapType::Ack) {
     // A piggybacked response whose token was mangled still answers its CON by Message ID.
     it = std::find_if(by_token_.begin(), by_token_.end(), [&](const auto& entry) {
@@ -48,10 +62,9 @@ PendingRequest* ExchangeTable::match_response(const Endpoint& server, const Endp
   return &it->second;
 }
 
-void ExchangeTable::forget_slot(const ContextSlot* slot) {
-  for (auto& [key, request] : by_token_) {
-    if (request.slot == slot) request.slot = nullptr;
-  }
+void ExchangeTable::complete(PendingRequest& request) {
+  if (request.observe) return;
+  by_token_.erase(Key{request.client, request.server, request.token});
 }
 
 void ExchangeTable::expire(std::int64_t now_us) {
@@ -65,8 +78,8 @@ void ExchangeTable::expire(std::int64_t now_us) {
 bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t message_id,
                            ByteView datagram, std::uint64_t frame, std::int64_t now_us,
                            std::uint64_t* original_frame) {
-  const std::uint64_t d = digest(datagram);
-  auto key = std::make_tuple(src, static_cast<std::uint8_t>(type), message_id);
+  const std::uint64_t d = fingerprint(datagram);
+  const Key key{src, static_cast<std::uint8_t>(type), message_id};
   auto it = entries_.find(key);
   if (it != entries_.end() && now_us - it->second.time_us <= kExchangeLifetimeUs &&
       it->second.digest == d) {

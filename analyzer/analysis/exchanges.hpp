@@ -6,9 +6,8 @@
 // never the whole capture.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <tuple>
+#include <unordered_map>
 
 #include "capture/capture.hpp"
 #include "wire/coap.hpp"
@@ -44,14 +43,22 @@ class ExchangeTable {
   PendingRequest* match_response(const Endpoint& server, const Endpoint& client,
                                  ByteView token, CoapType type, std::uint16_t message_id,
                                  std::int64_t now_us);
-  // A context is going away: forget the requests that point at it.
-  void forget_slot(const ContextSlot* slot);
+  // The exchange is over (its final response arrived): forget it, unless notifications
+  // may follow.
+  void complete(PendingRequest& request);
   void expire(std::int64_t now_us);
   std::size_t size() const { return by_token_.size(); }
 
  private:
-  using Key = std::tuple<Endpoint, Endpoint, Bytes>;  // client, server, token
-  std::map<Key, PendingRequest> by_token_;
+  struct Key {
+    Endpoint client, server;
+    Bytes token;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
+  std::unordered_map<Key, PendingRequest, KeyHash> by_token_;
 };
 
 // CoAP message deduplication (RFC 7252 4.5): the same Message ID from the same endpoint
@@ -64,14 +71,28 @@ class DuplicateFilter {
   void expire(std::int64_t now_us);
 
  private:
+  struct Key {
+    Endpoint src;
+    std::uint8_t type;
+    std::uint16_t message_id;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
   struct Entry {
     std::uint64_t frame;
     std::int64_t time_us;
     std::uint64_t digest;
   };
-  std::map<std::tuple<Endpoint, std::uint8_t, std::uint16_t>, Entry> entries_;
+  std::unordered_map<Key, Entry, KeyHash> entries_;
 };
 
 inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;  // RFC 7252 4.8.2
+
+// FNV-1a over bytes, chained from `seed`: a cheap fingerprint for table keys and for
+// telling a retransmitted copy from a different message.
+std::uint64_t fingerprint(ByteView data, std::uint64_t seed = 1469598103934665603ULL);
+std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed = 1469598103934665603ULL);
 
 }  // namespace oidu

@@ -64,6 +64,10 @@ constexpr std::array kCatalogue{
                 "the first CoAP Message ID after the switch continues the old sequence"},
     FindingSpec{"TOKEN_REUSED", Severity::Info,
                 "a token used before the switch is used again after it"},
+    // Appended after the first catalogue; never reorder.
+    FindingSpec{"OFFERED_IDS_EQUAL", Severity::Error,
+                "both peers offer the same Recipient ID, so both would have the same Sender ID "
+                "and key"},
 };
 
 }  // namespace

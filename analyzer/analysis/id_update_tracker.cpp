@@ -39,6 +39,16 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
                                "id-update #" + std::to_string(p.id), SlotKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
+  // From now on the new IDs can be used, prematurely or not: watch what an observer
+  // could link across the switch, starting from what the old IDs showed so far.
+  auto watch = std::make_unique<SwitchWatch>();
+  watch->procedure = p.id;
+  watch->old_slot = p.ctx_a;
+  watch->new_slot = &slot;
+  watch->old_pairs = assoc.pairs;
+  watch->before = assoc.traffic;
+  watch->old_tokens.insert(assoc.recent_tokens.begin(), assoc.recent_tokens.end());
+  assoc.switches.push_back(std::move(watch));
   return slot;
 }
 
@@ -188,6 +198,11 @@ void Engine::track_id_update(Observed& m) {
   }
 
   if (!p->ctx_b && p->peers[0].offered && p->peers[1].offered) {
+    if (*p->peers[0].offered == *p->peers[1].offered) {
+      report("OFFERED_IDS_EQUAL", frame, p->id,
+             "both peers offered Recipient ID " + hex_or_empty(*p->peers[0].offered) +
+                 ": they would share one Sender ID and so one key (RFC 8613 3.3)");
+    }
     ContextSlot& base = p->integrated && a.kudos && a.kudos->ctx_new ? *a.kudos->ctx_new : *p->ctx_a;
     install_new_ids(a, *p, base);
   }
@@ -241,20 +256,13 @@ void Engine::end_id_update(Association& a, const std::string& outcome, std::uint
     a.used_recipient_ids[idx(Role::Server)].insert(*p.peers[1].offered);
     a.last_offers[0] = p.peers[0].offered;
     a.last_offers[1] = p.peers[1].offered;
-    auto watch = std::make_unique<SwitchWatch>();
-    watch->procedure = p.id;
-    watch->old_slot = p.ctx_a;
-    watch->new_slot = p.ctx_b;
-    watch->old_pairs = a.pairs;
-    watch->before = a.traffic;
-    watch->old_tokens.insert(a.recent_tokens.begin(), a.recent_tokens.end());
-    a.switches.push_back(std::move(watch));
   } else {
     for (Role role : {Role::Client, Role::Server}) {
       const IdUpdatePeer& peer = p.peers[idx(role)];
       if (peer.offered && !peer.completed_at) a.failed_offers[idx(role)].insert(*peer.offered);
     }
     if (p.ctx_b) p.ctx_b->retired = true;
+    std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
     if (outcome != "incomplete") {
       report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
              "ID update " + outcome + " without confirmation (" + describe(p) + ")");

@@ -55,6 +55,14 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
   m.rec.procedure = k.id;
 
   if (!m.option.kudos) {
+    // A plain answer to a divergent request, outside the new context: the other peer
+    // declined KUDOS (e.g. a refused no-FS request), so this execution is over.
+    if (m.coap.is_response() && m.request && m.request->kudos && &m.slot != k.ctx_new &&
+        !ps.contribution) {
+      m.rec.role = "declined";
+      end_kudos(assoc, "aborted");
+      return;
+    }
     if (ps.state != KudosState::Idle) {
       report("NON_KUDOS_WHILE_BUSY", m.frame.number, k.id,
              std::string("the ") + role_name(s) + " sends a non-KUDOS message while " +
@@ -75,8 +83,12 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
              std::string("the ") + role_name(s) + " changed the 'b' bit to " + (b ? "1" : "0"));
     }
     ps.b_bit = b;
+    // A CAPABLE peer that knows the other is CAPABLE ignores a no-FS request for the
+    // sake of KUDOS (draft-14 4.5.2): its state does not move.
+    bool downgrade = false;
     if (m.option.p()) {
       if (!k.no_fs && assoc.ran_fs_kudos[idx(s)]) {
+        downgrade = true;
         report("KUDOS_NO_FS_DOWNGRADE", m.frame.number, k.id,
                std::string("the ") + role_name(s) +
                    " asks for no-FS mode although it ran KUDOS in FS mode with this peer before");
@@ -86,7 +98,9 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (opened_with_temp) {
       m.rec.role = "divergent";
       ps.state = KudosState::Busy;
-      if (pr.state == KudosState::Idle || pr.state == KudosState::Pending) pr.state = KudosState::Busy;
+      if (!downgrade && (pr.state == KudosState::Idle || pr.state == KudosState::Pending)) {
+        pr.state = KudosState::Busy;
+      }
     } else if (opened_with_new) {
       m.rec.role = "convergent";
       if (pr.state == KudosState::Busy && pr.contribution) {

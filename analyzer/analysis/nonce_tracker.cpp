@@ -2,23 +2,13 @@
 // are kept as ranges per (key, nonce ID), so memory follows the gaps in a sender's
 // sequence, not the message count; recent ciphertext digests tell a resent copy of the
 // same message from a different one.
+#include <algorithm>
 #include <iterator>
 
 #include "analysis/engine.hpp"
 
 namespace oidu {
 namespace {
-
-constexpr std::size_t kRecentDigests = 256;
-
-std::uint64_t digest(ByteView data) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (auto b : data) {
-    h ^= b;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 bool contains(const std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
   auto it = ranges.upper_bound(v);
@@ -53,12 +43,17 @@ void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
 
 void Engine::track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView piv,
                          ByteView ciphertext) {
-  PivHistory& h = nonces[{Bytes(key.begin(), key.end()), Bytes(nonce_id.begin(), nonce_id.end())}];
+  // Keyed by the key's bytes, not the context: two contexts that happen to derive the
+  // same key (e.g. both peers with one Sender ID) share one nonce space.
+  const std::uint8_t separator = static_cast<std::uint8_t>(nonce_id.size());
+  PivHistory& h = nonces[fingerprint(nonce_id, fingerprint(ByteView(&separator, 1), fingerprint(key)))];
   const std::uint64_t v = piv_value(piv);
-  const std::uint64_t d = digest(ciphertext);
+  const std::uint64_t d = fingerprint(ciphertext);
   if (contains(h.ranges, v)) {
-    auto recent = h.recent.find(v);
-    if (recent == h.recent.end() || recent->second != d) {
+    const bool same_message = std::any_of(h.recent.begin(), h.recent.end(), [&](const auto& r) {
+      return r.first == v && r.second == d;
+    });
+    if (!same_message) {
       report("NONCE_REUSE", m.frame.number, m.rec.procedure,
              "Partial IV " + std::to_string(v) + " of ID " + (nonce_id.empty() ? "''" : to_hex(nonce_id)) +
                  " protects a second, different message under the same key (" + m.slot.name + ")");
@@ -66,8 +61,8 @@ void Engine::track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView 
   } else {
     insert(h.ranges, v);
   }
-  h.recent[v] = d;
-  if (h.recent.size() > kRecentDigests) h.recent.erase(h.recent.begin());
+  h.recent[h.next] = {v, d};
+  h.next = (h.next + 1) % h.recent.size();
 }
 
 }  // namespace oidu

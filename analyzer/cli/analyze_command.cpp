@@ -21,6 +21,7 @@ struct AnalyzeOptions {
   unsigned ending_counter = 0;
   std::string fail_on = "error";
   bool show_keys = false;
+  bool no_messages = false;
 };
 
 // Counts what the front end saw, on top of whichever report is writing.
@@ -82,8 +83,8 @@ int run_analyze(const AnalyzeOptions& o) {
   config.ending_counter = o.ending_counter;
 
   const bool json = o.format == "json";
-  JsonReport json_report(std::cout, o.show_keys, readers.size() > 1);
-  TextReport text_report(std::cout, o.show_keys);
+  JsonReport json_report(std::cout, o.show_keys, readers.size() > 1, !o.no_messages);
+  TextReport text_report(std::cout, o.show_keys, !o.no_messages);
   int worst = -1;
   bool read_error = false;
   for (auto& reader : readers) {
@@ -135,6 +136,8 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
                   "counter-based variant: a peer fails after sending more than N messages without completing");
   cmd->add_option("--fail-on", options->fail_on, "exit 1 when a finding of this severity or above exists")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  cmd->add_flag("--no-messages", options->no_messages,
+                "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }

@@ -4,8 +4,8 @@
 
 namespace oidu {
 
-JsonReport::JsonReport(std::ostream& out, bool show_keys, bool several_captures)
-    : out_(out), show_keys_(show_keys), several_(several_captures) {
+JsonReport::JsonReport(std::ostream& out, bool show_keys, bool several_captures, bool with_messages)
+    : out_(out), show_keys_(show_keys), several_(several_captures), with_messages_(with_messages) {
   if (several_) out_ << "{\"captures\": [";
 }
 
@@ -28,6 +28,7 @@ void JsonReport::begin_capture(const std::string& file) {
 }
 
 void JsonReport::on_message(const MessageRecord& m) {
+  if (!with_messages_) return;
   out_ << (first_message_ ? "\n  " : ",\n  ") << to_json(m).dump();
   first_message_ = false;
 }

@@ -12,7 +12,7 @@ namespace oidu {
 
 class JsonReport : public EventSink {
  public:
-  JsonReport(std::ostream& out, bool show_keys, bool several_captures);
+  JsonReport(std::ostream& out, bool show_keys, bool several_captures, bool with_messages);
   ~JsonReport() override;
 
   void begin_capture(const std::string& file);
@@ -36,6 +36,7 @@ class JsonReport : public EventSink {
   std::ostream& out_;
   bool show_keys_;
   bool several_;
+  bool with_messages_;
   bool first_capture_ = true;
   bool first_message_ = true;
   Spool procedures_, findings_, contexts_, diagnostics_;

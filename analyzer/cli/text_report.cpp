@@ -60,7 +60,8 @@ std::string id_update_label(const MessageRecord& m) {
 
 }  // namespace
 
-TextReport::TextReport(std::ostream& out, bool show_keys) : out_(out), show_keys_(show_keys) {}
+TextReport::TextReport(std::ostream& out, bool show_keys, bool with_messages)
+    : out_(out), show_keys_(show_keys), with_messages_(with_messages) {}
 
 void TextReport::begin_capture(const std::string& file) {
   rows_.clear();
@@ -80,6 +81,14 @@ void TextReport::on_context(const ContextRecord& c) {
 }
 
 void TextReport::on_message(const MessageRecord& m) {
+  if (m.procedure && m.status == DecryptStatus::Decrypted) {
+    if (!clients_.count(*m.procedure)) {
+      clients_[*m.procedure] = m.kind == MessageKind::Request ? m.src : m.dst;
+    }
+    const bool from_client = m.kind == MessageKind::Request;
+    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
+  }
+  if (!with_messages_) return;
   std::ostringstream line;
   line << std::setw(6) << m.frame << "  " << clock_time(m.time_us) << "  " << m.src.to_string()
        << " -> " << m.dst.to_string() << "  " << m.type << " " << code_text(m.code) << " "
@@ -108,13 +117,6 @@ void TextReport::on_message(const MessageRecord& m) {
   if (m.procedure) line << "  {#" << *m.procedure << " " << m.role << "}";
   out_ << line.str() << "\n";
 
-  if (m.procedure && m.status == DecryptStatus::Decrypted) {
-    if (!clients_.count(*m.procedure)) {
-      clients_[*m.procedure] = m.kind == MessageKind::Request ? m.src : m.dst;
-    }
-    const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
-  }
 }
 
 void TextReport::on_procedure(const ProcedureRecord& p) { procedures_.push_back(p); }

@@ -13,7 +13,7 @@ namespace oidu {
 
 class TextReport : public EventSink {
  public:
-  TextReport(std::ostream& out, bool show_keys);
+  TextReport(std::ostream& out, bool show_keys, bool with_messages);
 
   void begin_capture(const std::string& file);
   void end_capture(const Summary& summary);
@@ -34,6 +34,7 @@ class TextReport : public EventSink {
   };
   std::ostream& out_;
   bool show_keys_;
+  bool with_messages_;
   std::map<std::uint32_t, std::vector<ChartRow>> rows_;  // procedure id -> its messages
   std::vector<ProcedureRecord> procedures_;
   std::vector<Finding> findings_;

@@ -152,6 +152,10 @@ class Peer {
   const Bytes& sender_id() const { return ctx_.sender_id; }
   const Bytes& recipient_id() const { return ctx_.recipient_id; }
   bool using_new_ids() const { return switched_; }
+  // The ID update completed and this peer's acknowledgements are out: time to move.
+  bool ready_to_migrate() const {
+    return idu_.phase == IdPhase::Completed && idu_.acks_sent >= cfg_.id_update.acks_to_send;
+  }
   const ContextMaterial& material() const { return ctx_.sc->material(); }
   bool has_echo() const { return echo_.has_value(); }
 

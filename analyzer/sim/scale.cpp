@@ -84,9 +84,10 @@ bool run_scale(const ScaleOptions& o, ScaleResult& r, std::string* error) {
     Peer& c = *p.client;
     const bool idle = c.kudos_state() == Peer::KudosState::Idle &&
                       c.id_phase() != Peer::IdPhase::Running && c.id_phase() != Peer::IdPhase::Completed;
-    if (c.id_phase() == Peer::IdPhase::Completed && !p.moved) {
+    if (c.ready_to_migrate() && !p.moved) {
       p.moved = true;
-      p.client_net = p.client_net == 1 ? 2 : 1;
+      // A network it has not used lately: going back would link the IDs (NEW_ID_ON_OLD_NETWORK).
+      p.client_net = static_cast<std::uint8_t>(p.client_net % 7 + 1);
       Host to = numbered_host(o.ipv6, p.client_net, p.index, static_cast<std::uint16_t>(49152 + rng.below(16384)));
       c.migrate(to, false, false);
       ++r.migrations;

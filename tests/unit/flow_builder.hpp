@@ -24,6 +24,7 @@ namespace oidu::flow {
 inline constexpr std::uint16_t kRecipientId = 24;     // draft-ietf-core-oscore-id-update 3.1
 inline constexpr std::uint16_t kRecipientIdAck = 32;  // draft-ietf-core-oscore-id-update 3.2
 inline constexpr std::uint16_t kEcho = 252;           // RFC 9175
+inline constexpr std::uint16_t kObserve = 6;          // RFC 7641
 inline constexpr std::uint16_t kOscore = 9;
 
 inline constexpr std::uint8_t kGet = 0x01;
@@ -79,18 +80,19 @@ struct KudosField {
 
 // What one message carries. The defaults give an ordinary protected exchange.
 struct Msg {
-  OptionList inner;                   // class E options, inside the ciphertext
-  OptionList outer;                   // further outer options next to OSCORE
-  std::optional<std::uint8_t> code;   // inner code: GET for requests, 2.05 for responses
-  Bytes payload = Bytes(4, 0x2a);   // some application payload
-  Ctx* ctx = nullptr;                 // default: the flow's current context
-  std::optional<std::uint64_t> seq;   // send this sequence number instead of the next one
-  bool own_piv = false;               // responses: carry the server's own Partial IV
+  OptionList inner;                  // class E options, inside the ciphertext
+  OptionList outer;                  // further outer options next to OSCORE
+  std::optional<std::uint8_t> code;  // inner code: GET for requests, 2.05 for responses
+  Bytes payload = Bytes(4, 0x2a);    // some application payload
+  Ctx* ctx = nullptr;                // default: the flow's current context
+  std::optional<std::uint64_t> seq;  // send this sequence number instead of the next one
+  bool own_piv = false;              // responses: carry the server's own Partial IV
   std::optional<KudosField> kudos;
-  std::optional<Bytes> kid_context;   // sent in clear in the OSCORE option
-  bool corrupt = false;               // flip a ciphertext bit after sealing
-  std::optional<std::uint16_t> mid;   // requests: this Message ID instead of the next one
-  std::optional<Bytes> token;         // requests: this token instead of a fresh one
+  std::optional<Bytes> kid_context;  // sent in clear in the OSCORE option
+  bool corrupt = false;              // flip a ciphertext bit after sealing
+  std::optional<std::uint16_t> mid;  // requests: this Message ID instead of the next one;
+                                     // responses: sent as NON with it, not piggybacked
+  std::optional<Bytes> token;        // requests: this token instead of a fresh one
 };
 
 // A request as its response needs it.
@@ -146,7 +148,8 @@ class Flow {
   // KUDOS (draft-14 4.3): CTX_TEMP from the divergent sender's (x, nonce), CTX_NEW from both.
   Ctx& kudos_temp(const ContextMaterial& ctx_in, const KudosField& sender, const Ctx& ids,
                   KudosDerivation d = KudosDerivation::Draft14) {
-    return add_ctx(kudos_temp_material(d, ctx_in, sender.contribution()), ids.client_id, ids.server_id);
+    return add_ctx(kudos_temp_material(d, ctx_in, sender.contribution()), ids.client_id,
+                   ids.server_id);
   }
   Ctx& kudos_new(const ContextMaterial& ctx_in, const KudosField& first, const KudosField& second,
                  const Ctx& ids, KudosDerivation d = KudosDerivation::Draft14) {
@@ -211,14 +214,17 @@ class Flow {
     f.kid_context = m.kid_context;
     set_kudos(f, m);
     const Bytes ciphertext = seal(c, in, m.code.value_or(kContent), m);
-    return emit(Peer::Server, CoapType::Ack, kChanged, req.mid, req.token, f, m.outer, ciphertext);
+    const CoapType type = m.mid ? CoapType::Non : CoapType::Ack;
+    return emit(Peer::Server, type, kChanged, m.mid.value_or(req.mid), req.token, f, m.outer,
+                ciphertext);
   }
   std::uint64_t response(Msg m = {}) { return response_to(last_request_, std::move(m)); }
   const Sent& last_request() const { return last_request_; }
 
   // An unprotected CoAP message (no OSCORE option).
   std::uint64_t plain_request(OptionList options, Bytes payload = {}) {
-    return emit_plain(Peer::Client, CoapType::Con, kPost, next_mid_++, fresh_token(), options, payload);
+    return emit_plain(Peer::Client, CoapType::Con, kPost, next_mid_++, fresh_token(), options,
+                      payload);
   }
 
   // The same datagram again, later (a CoAP retransmission as a capture shows it).
@@ -232,7 +238,8 @@ class Flow {
  private:
   Bytes fresh_token() {
     ++next_token_;
-    return Bytes{static_cast<std::uint8_t>(next_token_ >> 8), static_cast<std::uint8_t>(next_token_)};
+    return Bytes{static_cast<std::uint8_t>(next_token_ >> 8),
+                 static_cast<std::uint8_t>(next_token_)};
   }
 
   static void set_kudos(OscoreOptionFields& f, const Msg& m) {
@@ -252,8 +259,9 @@ class Flow {
     return ciphertext;
   }
 
-  std::uint64_t emit(Peer from, CoapType type, std::uint8_t code, std::uint16_t mid, const Bytes& token,
-                     const OscoreOptionFields& f, const OptionList& outer, const Bytes& ciphertext) {
+  std::uint64_t emit(Peer from, CoapType type, std::uint8_t code, std::uint16_t mid,
+                     const Bytes& token, const OscoreOptionFields& f, const OptionList& outer,
+                     const Bytes& ciphertext) {
     OptionList options = outer;
     options.emplace_back(kOscore, encode_oscore_option(f));
     return emit_plain(from, type, code, mid, token, options, ciphertext);
@@ -291,7 +299,8 @@ class Flow {
   std::uint64_t push_copy(std::uint64_t frame, std::size_t keep) {
     const Frame original = frames_.at(frame - 1);
     const std::size_t n = std::min(keep, original.udp_payload.size());
-    buffers_.emplace_back(original.udp_payload.begin(), original.udp_payload.begin() + static_cast<std::ptrdiff_t>(n));
+    buffers_.emplace_back(original.udp_payload.begin(),
+                          original.udp_payload.begin() + static_cast<std::ptrdiff_t>(n));
     now_us_ += 10'000;
     Frame fr = original;
     fr.number = frames_.size() + 1;
@@ -377,7 +386,9 @@ inline std::unique_ptr<Result> analyze(const Flow& flow, AnalyzerConfig config =
 }
 
 inline std::pair<std::uint16_t, Bytes> rid(Bytes value) { return {kRecipientId, std::move(value)}; }
-inline std::pair<std::uint16_t, Bytes> ack(Bytes value) { return {kRecipientIdAck, std::move(value)}; }
+inline std::pair<std::uint16_t, Bytes> ack(Bytes value) {
+  return {kRecipientIdAck, std::move(value)};
+}
 inline Msg with(OptionList inner) {
   Msg m;
   m.inner = std::move(inner);
@@ -437,7 +448,8 @@ inline FourExchanges failed_id_update(Flow& f, double gap_s = 93.5) {
 }
 
 // Asserts exactly one finding `code`, at `frame`, with `severity` and a message.
-inline void expect_one(const Result& r, const std::string& code, std::uint64_t frame, Severity severity) {
+inline void expect_one(const Result& r, const std::string& code, std::uint64_t frame,
+                       Severity severity) {
   const auto found = r.with_code(code);
   ASSERT_EQ(found.size(), 1u) << code << " in: " << r.describe();
   EXPECT_EQ(found[0].frame, frame) << code;

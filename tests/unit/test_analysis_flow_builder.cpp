@@ -21,8 +21,8 @@ TEST(FlowBuilder, ProtectsLikeRfc8613AppendixC4AndC7) {
   // C.1: client Sender ID empty, server Sender ID 0x01.
   Flow f(rfc8613_material(), Bytes{}, b({0x01}));
   Msg req;
-  req.inner = {{11, text("tv1")}};          // Uri-Path is class E
-  req.outer = {{3, text("localhost")}};     // Uri-Host is class U
+  req.inner = {{11, text("tv1")}};       // Uri-Path is class E
+  req.outer = {{3, text("localhost")}};  // Uri-Host is class U
   req.payload = {};
   req.seq = 20;
   req.mid = 0x5d1f;

@@ -191,6 +191,25 @@ TEST(IdUpdateFindings, RepeatingTheSameOfferIsNotConcurrent) {
   EXPECT_EQ(r->count("CONCURRENT_PROCEDURE"), 0u) << r->describe();
 }
 
+// ---- OFFERED_IDS_EQUAL ----------------------------------------------------------------------
+
+TEST(IdUpdateFindings, OfferedIdsEqual) {
+  // Both would get Sender ID 0x42, hence one key for both directions (RFC 8613 3.3).
+  auto f = figure_flow();
+  f->request(with({rid({0x42})}));
+  const auto same = f->response(with({rid({0x42}), ack({0x42})}));
+  const auto r = analyze(*f);
+  expect_one(*r, "OFFERED_IDS_EQUAL", same, Severity::Error);
+}
+
+TEST(IdUpdateFindings, DifferentOffersAreFine) {
+  auto f = figure_flow();
+  f->request(with({rid({0x42})}));
+  f->response(with({rid({0x78}), ack({0x42})}));
+  const auto r = analyze(*f);
+  EXPECT_EQ(r->count("OFFERED_IDS_EQUAL"), 0u) << r->describe();
+}
+
 // ---- ERROR_RESPONSE_WITH_RID -----------------------------------------------------------------
 
 TEST(IdUpdateFindings, ErrorResponseWithRid) {
@@ -232,7 +251,8 @@ std::uint64_t echo_then_offer(Flow& f, bool challenge) {
   }
   f.response(first);
   Msg offer = with({rid({0x42})});
-  if (challenge) offer.inner.push_back({kEcho, b({0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8})});
+  if (challenge)
+    offer.inner.push_back({kEcho, b({0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8})});
   return f.request(offer);
 }
 
@@ -272,7 +292,8 @@ TEST(IdUpdateFindings, UsedBeforeConfirmed) {
   early.ctx = &f->with_ids(f->initial(), b({0x78}), b({0x42}));
   const auto premature = f->request(early);
   const auto r = analyze(*f);
-  ASSERT_EQ(r->message(premature).status, DecryptStatus::Decrypted) << r->message(premature).problem;
+  ASSERT_EQ(r->message(premature).status, DecryptStatus::Decrypted)
+      << r->message(premature).problem;
   expect_one(*r, "USED_BEFORE_CONFIRMED", premature, Severity::Error);
   EXPECT_EQ(r->message(premature).role, "premature-use");
 }

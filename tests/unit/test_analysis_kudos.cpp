@@ -10,10 +10,10 @@ namespace oidu::flow {
 namespace {
 
 // 'x' bytes (draft-14 4.1): |0|z|b|p|m|, m = nonce length - 1.
-constexpr std::uint8_t kDivergent = 0x07;      // b'00000111', as in the examples
-constexpr std::uint8_t kConvergent = 0x47;     // b'01000111'
-constexpr std::uint8_t kB = 0x20;              // preserve observations
-constexpr std::uint8_t kNoFs = 0x10;           // 'p'
+constexpr std::uint8_t kDivergent = 0x07;   // b'00000111', as in the examples
+constexpr std::uint8_t kConvergent = 0x47;  // b'01000111'
+constexpr std::uint8_t kB = 0x20;           // preserve observations
+constexpr std::uint8_t kNoFs = 0x10;        // 'p'
 
 const Bytes kN1{0x01, 0x8a, 0x27, 0x8f, 0x7f, 0xaa, 0xb5, 0x5a};
 const Bytes kN2{0x25, 0xa8, 0x99, 0x1c, 0xd7, 0x00, 0xac, 0x01};
@@ -264,7 +264,8 @@ TEST(KudosFindings, BBitChangedBetweenDivergentRequests) {
   const KudosField k1b{static_cast<std::uint8_t>(kDivergent | kB), kN1};
   f.request(kudos(f.kudos_temp(old.sc->material(), k1, old), k1, well_known()));
   f.advance(30);
-  const auto changed = f.request(kudos(f.kudos_temp(old.sc->material(), k1b, old), k1b, well_known()));
+  const auto changed =
+      f.request(kudos(f.kudos_temp(old.sc->material(), k1b, old), k1b, well_known()));
   const auto r = analyze(f);
   ASSERT_EQ(r->message(changed).status, DecryptStatus::Decrypted) << r->message(changed).problem;
   expect_one(*r, "KUDOS_B_BIT_CHANGED", changed, Severity::Error);
@@ -278,7 +279,7 @@ TEST(KudosFindings, SameBBitAfterLostResponseAsInExample) {
   Ctx& temp = f.kudos_temp(old.sc->material(), k1, old);
   Ctx& fresh = f.kudos_new(old.sc->material(), k1, k3, old);
   const auto req1 = f.request(kudos(temp, k1, well_known()));
-  f.advance(30);  // Response #1 was lost
+  f.advance(30);                                               // Response #1 was lost
   const auto req2 = f.request(kudos(temp, k1, well_known()));  // CTX_TEMP again, Partial IV 1
   const auto resp2 = f.response(kudos(fresh, k3));
   f.use(fresh);
@@ -339,7 +340,8 @@ TEST(KudosFindings, NoFsDowngradeAfterFsRun) {
   const auto first = request_initiated(f, f.initial());
   const auto s = second_kudos(f, *first.ctx_new, bootstrap_of(f, key), true);
   const auto r = analyze(f, {key});
-  ASSERT_EQ(r->message(s.divergent).status, DecryptStatus::Decrypted) << r->message(s.divergent).problem;
+  ASSERT_EQ(r->message(s.divergent).status, DecryptStatus::Decrypted)
+      << r->message(s.divergent).problem;
   expect_one(*r, "KUDOS_NO_FS_DOWNGRADE", s.divergent, Severity::Warning);
   const auto runs = r->of_type("kudos");
   ASSERT_EQ(runs.size(), 2u);

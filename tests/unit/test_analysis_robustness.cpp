@@ -52,28 +52,44 @@ TEST(NonceReuse, SameProtectedMessageUnderANewMessageIdIsNoReuse) {
   EXPECT_EQ(r->count("NONCE_REUSE"), 0u) << r->describe();
 }
 
-TEST(NonceReuse, TwoResponsesWithoutPartialIv) {
+// An Observe registration (RFC 7641): inner and outer Observe, so notifications follow.
+Msg observe_registration() {
+  Msg m;
+  m.inner = {{kObserve, {}}};
+  m.outer = {{kObserve, {}}};
+  return m;
+}
+
+// A notification with Observe sequence `n`, sent as NON with Message ID `mid`.
+Msg notification(std::uint8_t n, std::uint16_t mid, bool own_piv) {
+  Msg m;
+  m.inner = {{kObserve, b({n})}};
+  m.outer = {{kObserve, b({n})}};
+  m.payload = Bytes{'v', n};
+  m.mid = mid;
+  m.own_piv = own_piv;
+  return m;
+}
+
+TEST(NonceReuse, TwoNotificationsWithoutPartialIv) {
   // Both reuse the request's nonce (RFC 8613 5.2): two different plaintexts, one nonce.
+  // RFC 8613 8.3 requires the server's own Partial IV in notifications for this reason.
   auto f = figure_flow();
-  f->request();
-  f->response();
-  Msg other;
-  other.payload = Bytes{'o', 't', 'h', 'e', 'r'};
-  const auto reuse = f->response(other);
+  f->request(observe_registration());
+  f->response(notification(1, 0x7001, false));
+  const auto reuse = f->response(notification(2, 0x7002, false));
   const auto r = analyze(*f);
+  ASSERT_EQ(r->message(reuse).status, DecryptStatus::Decrypted) << r->message(reuse).problem;
   expect_one(*r, "NONCE_REUSE", reuse, Severity::Error);
 }
 
-TEST(NonceReuse, SecondResponseWithOwnPartialIvIsNoReuse) {
+TEST(NonceReuse, NotificationWithOwnPartialIvIsNoReuse) {
   auto f = figure_flow();
-  f->request();
-  f->response();
-  Msg other;
-  other.payload = Bytes{'o', 't', 'h', 'e', 'r'};
-  other.own_piv = true;
-  const auto second = f->response(other);
+  f->request(observe_registration());
+  f->response(notification(1, 0x7001, false));
+  const auto second = f->response(notification(2, 0x7002, true));
   const auto r = analyze(*f);
-  EXPECT_EQ(r->message(second).status, DecryptStatus::Decrypted);
+  EXPECT_EQ(r->message(second).status, DecryptStatus::Decrypted) << r->message(second).problem;
   EXPECT_EQ(r->count("NONCE_REUSE"), 0u) << r->describe();
 }
 

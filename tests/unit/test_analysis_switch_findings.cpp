@@ -66,7 +66,7 @@ Migration migrate(const Deviation& d) {
 }
 
 const char* const kCodes[] = {"NEW_ID_ON_OLD_NETWORK", "OLD_ID_ON_NEW_NETWORK", "PIV_NOT_RESET",
-                              "MAC_UNCHANGED", "ID_CONTEXT_UNCHANGED", "MID_CONTINUES",
+                              "MAC_UNCHANGED",         "ID_CONTEXT_UNCHANGED",  "MID_CONTINUES",
                               "TOKEN_REUSED"};
 
 TEST(SwitchFindings, CleanMigrationRaisesNone) {

@@ -1,0 +1,52 @@
+// The scale mode writes the frames it says, on distinct client addresses, with one key
+// line per pair that the key reader accepts.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "capture/capture.hpp"
+#include "keys/keys.hpp"
+#include "sim/simulator.hpp"
+
+namespace oidu::sim {
+namespace {
+
+TEST(SimScale, WritesReadableCaptureAndKeys) {
+  const auto dir = std::filesystem::temp_directory_path() / ("test_sim_scale_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  ScaleOptions o;
+  o.pairs = 50;
+  o.messages = 3000;
+  o.procedure_rate = 0.02;
+  o.output = (dir / "s.pcapng").string();
+  ScaleResult r;
+  std::string error;
+  ASSERT_TRUE(run_scale(o, r, &error)) << error;
+  EXPECT_GE(r.frames, o.messages);
+  EXPECT_GT(r.id_updates + r.kudos_runs, 0u);
+
+  auto reader = CaptureReader::open(o.output, &error);
+  ASSERT_TRUE(reader) << error;
+  Frame f;
+  std::uint64_t frames = 0;
+  std::set<Endpoint> servers;
+  std::int64_t last = 0;
+  while (reader->next(f)) {
+    ++frames;
+    ASSERT_TRUE(f.is_udp) << f.problem;
+    EXPECT_GE(f.time_us, last);  // time never goes backwards
+    last = f.time_us;
+    if (f.dst.port == 5683) servers.insert(f.dst);
+  }
+  EXPECT_EQ(frames, r.frames);
+  EXPECT_EQ(servers.size(), 1u);  // 100 pairs per server host
+
+  const auto keys = load_key_file(r.keys_file);
+  EXPECT_TRUE(keys.errors.empty());
+  EXPECT_EQ(keys.entries.size(), 50u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace oidu::sim
