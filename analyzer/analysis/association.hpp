@@ -47,6 +47,9 @@ struct IdUpdateProcedure {
   ContextSlot* ctx_a = nullptr;   // the context the procedure runs on
   ContextSlot* ctx_b = nullptr;   // candidate context with the new IDs, once both offers are known
   std::array<Endpoint, 2> endpoints;
+  // Both peers completed on a request: the procedure closes with that request's
+  // response, as in the drafts' figures (Response #4).
+  std::optional<std::uint64_t> closing_request;
 };
 
 enum class KudosState { Idle, Busy, Pending };

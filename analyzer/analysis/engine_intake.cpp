@@ -191,7 +191,9 @@ void Engine::finish() {
   for (auto& assoc : associations) {
     if (assoc->id_update) {
       check_id_update_timers(*assoc, last_frame, last_time_us);
-      if (assoc->id_update) end_id_update(*assoc, "incomplete", 0);
+      if (assoc->id_update) {
+        end_id_update(*assoc, assoc->id_update->closing_request ? "success" : "incomplete", 0);
+      }
     }
     if (assoc->kudos) end_kudos(*assoc, "incomplete");
   }

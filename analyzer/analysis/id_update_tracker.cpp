@@ -54,7 +54,7 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
 
 void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
   IdUpdateProcedure* p = assoc.id_update.get();
-  if (!p) return;
+  if (!p || p->closing_request) return;
   bool expired = now_us - p->start_us > static_cast<std::int64_t>(config.ending_timer_s * 1e6);
   if (config.ending_counter > 0) {
     for (const auto& peer : p->peers) {
@@ -74,6 +74,19 @@ void Engine::track_id_update(Observed& m) {
   const CoapOption* rid = m.inner.body.find(kOptRecipientId);
   const CoapOption* ack = m.inner.body.find(kOptRecipientIdAck);
   IdUpdateProcedure* p = a.id_update.get();
+  if (p && p->closing_request) {
+    const bool closes = m.coap.is_response() && m.request && m.request->frame == *p->closing_request;
+    if (closes) {
+      p->frames.push_back(frame);
+      m.rec.procedure = p->id;
+      m.rec.role = ack ? "ack" : "in-procedure";
+      m.rec.peer_states = describe(*p);
+      end_id_update(a, "success", frame);
+      return;
+    }
+    end_id_update(a, "success", *p->closing_request);
+    p = nullptr;
+  }
 
   if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at) {
@@ -216,7 +229,13 @@ void Engine::track_id_update(Observed& m) {
   }
   if (m.rec.role.empty()) m.rec.role = role.empty() ? "in-procedure" : role;
   m.rec.peer_states = describe(*p);
-  if (p->peers[0].completed_at && p->peers[1].completed_at) end_id_update(a, "success", frame);
+  if (p->peers[0].completed_at && p->peers[1].completed_at) {
+    if (m.coap.is_request()) {
+      p->closing_request = frame;
+    } else {
+      end_id_update(a, "success", frame);
+    }
+  }
 }
 
 void Engine::end_id_update(Association& a, const std::string& outcome, std::uint64_t frame) {

@@ -57,7 +57,8 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
   if (!m.option.kudos) {
     // A plain answer to a divergent request, outside the new context: the other peer
     // declined KUDOS (e.g. a refused no-FS request), so this execution is over.
-    if (m.coap.is_response() && m.request && m.request->kudos && &m.slot != k.ctx_new &&
+    if (m.coap.is_response() && m.request && m.request->kudos &&
+        (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
       m.rec.role = "declined";
       end_kudos(assoc, "aborted");
@@ -69,7 +70,8 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
                  kudos_state_name(ps.state));
     }
     // PENDING: a non-KUDOS message protected with CTX_NEW is key confirmation.
-    if (&m.slot == k.ctx_new && pr.state == KudosState::Pending) {
+    // CTX_NEW's keys, with the old IDs or with those of an integrated ID update.
+    if (k.ctx_new && m.slot.context == k.ctx_new->context && pr.state == KudosState::Pending) {
       pr.state = KudosState::Idle;
       pr.completed_at = m.frame.number;
       m.rec.role = "key-confirmation";

@@ -1,5 +1,6 @@
 #include "cli/json_report.hpp"
 
+#include "cli/message_json.hpp"
 #include "cli/record_json.hpp"
 
 namespace oidu {
@@ -29,7 +30,9 @@ void JsonReport::begin_capture(const std::string& file) {
 
 void JsonReport::on_message(const MessageRecord& m) {
   if (!with_messages_) return;
-  out_ << (first_message_ ? "\n  " : ",\n  ") << to_json(m).dump();
+  line_.assign(first_message_ ? "\n  " : ",\n  ");
+  append_json(line_, m);
+  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
   first_message_ = false;
 }
 
@@ -40,10 +43,10 @@ void JsonReport::spool(Spool& s, const std::string& text) {
   s.empty = false;
 }
 
-void JsonReport::on_procedure(const ProcedureRecord& p) { spool(procedures_, to_json(p).dump()); }
-void JsonReport::on_finding(const Finding& f) { spool(findings_, to_json(f).dump()); }
-void JsonReport::on_diagnostic(const Diagnostic& d) { spool(diagnostics_, to_json(d).dump()); }
-void JsonReport::on_context(const ContextRecord& c) { spool(contexts_, to_json(c, show_keys_).dump()); }
+void JsonReport::on_procedure(const ProcedureRecord& p) { spool(procedures_, to_json(p).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
+void JsonReport::on_finding(const Finding& f) { spool(findings_, to_json(f).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
+void JsonReport::on_diagnostic(const Diagnostic& d) { spool(diagnostics_, to_json(d).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
+void JsonReport::on_context(const ContextRecord& c) { spool(contexts_, to_json(c, show_keys_).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
 
 void JsonReport::drain(const char* key, Spool& s) {
   out_ << ",\n \"" << key << "\": [";
@@ -63,7 +66,7 @@ void JsonReport::end_capture(const Summary& summary) {
   drain("findings", findings_);
   drain("contexts", contexts_);
   drain("diagnostics", diagnostics_);
-  out_ << ",\n \"summary\": " << to_json(summary).dump() << "}";
+  out_ << ",\n \"summary\": " << to_json(summary).dump(-1, ' ', false, ordered_json::error_handler_t::replace) << "}";
   if (!several_) out_ << "\n";
 }
 

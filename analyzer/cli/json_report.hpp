@@ -39,6 +39,7 @@ class JsonReport : public EventSink {
   bool with_messages_;
   bool first_capture_ = true;
   bool first_message_ = true;
+  std::string line_;  // reused for each message
   Spool procedures_, findings_, contexts_, diagnostics_;
 };
 

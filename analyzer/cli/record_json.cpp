@@ -1,19 +1,8 @@
 #include "cli/record_json.hpp"
 
-#include "wire/coap.hpp"
-#include "wire/option_registry.hpp"
 
 namespace oidu {
 namespace {
-
-ordered_json options_json(const std::vector<OptionRecord>& options) {
-  ordered_json out = ordered_json::array();
-  for (const auto& o : options) {
-    out.push_back({{"number", o.number}, {"name", option_name(o.number)},
-                   {"value", option_value_text(o.number, o.value)}});
-  }
-  return out;
-}
 
 ordered_json peer_json(const PeerRecord& p) {
   ordered_json out = ordered_json::object();
@@ -24,53 +13,6 @@ ordered_json peer_json(const PeerRecord& p) {
 }
 
 }  // namespace
-
-ordered_json to_json(const MessageRecord& m) {
-  ordered_json j;
-  j["frame"] = m.frame;
-  j["time"] = format_time(m.time_us);
-  j["src"] = m.src.to_string();
-  j["dst"] = m.dst.to_string();
-  j["kind"] = message_kind_name(m.kind);
-  j["type"] = m.type;
-  j["code"] = code_text(m.code);
-  j["mid"] = m.message_id;
-  j["token"] = to_hex(m.token);
-  if (m.request_frame) j["request_frame"] = *m.request_frame;
-  j["status"] = decrypt_status_name(m.status);
-  if (m.oscore) {
-    if (m.kid) j["kid"] = to_hex(*m.kid);
-    j["piv"] = to_hex(m.partial_iv);
-    if (m.kid_context) j["kid_context"] = to_hex(*m.kid_context);
-    if (m.kudos) {
-      ordered_json k;
-      k["x"] = to_hex(Bytes{m.kudos->x});
-      k["nonce"] = to_hex(m.kudos->nonce);
-      k["z"] = m.kudos->convergent();
-      k["b"] = m.kudos->preserve_observations();
-      k["p"] = m.kudos->no_fs();
-      if (m.kudos->derivation) k["derivation"] = kudos_derivation_name(*m.kudos->derivation);
-      j["kudos"] = std::move(k);
-    }
-  }
-  if (!m.context.empty()) {
-    j["context"] = m.context;
-    j["context_origin"] = m.context_origin;
-  }
-  if (m.inner_code) {
-    j["inner_code"] = code_text(*m.inner_code);
-    j["options"] = options_json(m.inner_options);
-  }
-  j["outer_options"] = options_json(m.outer_options);
-  j["payload"] = to_hex(m.payload);
-  if (m.procedure) {
-    j["procedure"] = *m.procedure;
-    j["role"] = m.role;
-    if (!m.peer_states.empty()) j["peer_states"] = m.peer_states;
-  }
-  if (!m.problem.empty()) j["problem"] = m.problem;
-  return j;
-}
 
 ordered_json to_json(const ProcedureRecord& p) {
   ordered_json j;

@@ -1,4 +1,5 @@
-// Records as JSON objects: the field names here are the documented JSON contract.
+// Procedures, findings, contexts, diagnostics and the summary as JSON objects (messages:
+// message_json.hpp): the field names here are the documented JSON contract.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -8,7 +9,6 @@ namespace oidu {
 
 using ordered_json = nlohmann::ordered_json;
 
-ordered_json to_json(const MessageRecord& m);
 ordered_json to_json(const ProcedureRecord& p);
 ordered_json to_json(const Finding& f);
 ordered_json to_json(const Diagnostic& d);

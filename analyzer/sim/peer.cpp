@@ -102,10 +102,13 @@ Bytes Peer::new_token() {
   return t;
 }
 
+// "Additional Actions for Execution": an ID this peer never used as Recipient ID under the current triplet and
+// available as one (RFC 8613 3.3: not its own Sender ID, past or coming, which is the
+// other peer's offer), so that the two new Sender IDs, hence the two keys, differ.
 Bytes Peer::fresh_offer() {
   for (;;) {
     Bytes id = rng_.bytes(1);
-    if (!used_recipient_ids_.contains(id) && !used_sender_ids_.contains(id)) return id;
+    if (!used_recipient_ids_.contains(id) && !used_sender_ids_.contains(id) && id != idu_.peer_offer) return id;
   }
 }
 

@@ -1,6 +1,7 @@
 // The finding catalogue is a contract (issue 3, "findings" table, plus codes appended
-// since): exactly these codes, with these severities. A new code fails this test until it is added here, next to the
-// raise / must-not-raise pair that the other test_analysis_* files hold for every code.
+// since): exactly these codes, with these severities. A new code fails this test until it is added
+// here, next to the raise / must-not-raise pair that the other test_analysis_* files hold for every
+// code.
 #include <gtest/gtest.h>
 
 #include <map>
