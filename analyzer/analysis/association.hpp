@@ -3,7 +3,6 @@
 // network showed before the switch to new IDs. Plain data; the trackers own the logic.
 #pragma once
 #include <array>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -94,7 +93,7 @@ struct SwitchWatch {
   std::array<PeerTraffic, 2> before;
   std::array<bool, 2> seen_new{false, false};
   std::array<bool, 2> seen_new_mid{false, false};
-  std::set<Bytes> old_tokens;
+  std::set<std::uint64_t> old_tokens;   // fingerprints of tokens used under the old IDs
   bool switched = false;
   std::set<std::string> reported;       // "<code>/<detail>": each leak once
 };
@@ -121,7 +120,10 @@ struct Association {
   // Network history of the current IDs (for the switch watches), bounded.
   std::array<PeerTraffic, 2> traffic;
   std::set<std::pair<IpAddress, IpAddress>> pairs;
-  std::deque<Bytes> recent_tokens;
+  // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
+  // the same however long it talks.
+  std::array<std::uint64_t, 16> recent_tokens{};
+  std::size_t next_token = 0;
   std::vector<std::unique_ptr<SwitchWatch>> switches;
 };
 

@@ -34,7 +34,7 @@ struct Observed {
 // seen (memory grows with gaps, not messages) plus digests of the latest ones.
 struct PivHistory {
   std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
-  std::array<std::pair<std::uint64_t, std::uint64_t>, 64> recent{};  // (piv, digest) ring
+  std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
   std::size_t next = 0;
 };
 

@@ -31,12 +31,6 @@ std::size_t ExchangeTable::KeyHash::operator()(const Key& k) const {
   return static_cast<std::size_t>(fingerprint(k.token, fingerprint(k.server, fingerprint(k.client))));
 }
 
-std::size_t DuplicateFilter::KeyHash::operator()(const Key& k) const {
-  const std::uint8_t rest[3] = {k.type, static_cast<std::uint8_t>(k.message_id >> 8),
-                                static_cast<std::uint8_t>(k.message_id)};
-  return static_cast<std::size_t>(fingerprint(ByteView(rest, 3), fingerprint(k.src)));
-}
-
 PendingRequest& ExchangeTable::add_request(PendingRequest request) {
   request.last_use_us = request.time_us;
   Key key{request.client, request.server, request.token};
@@ -79,14 +73,16 @@ bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t mes
                            ByteView datagram, std::uint64_t frame, std::int64_t now_us,
                            std::uint64_t* original_frame) {
   const std::uint64_t d = fingerprint(datagram);
-  const Key key{src, static_cast<std::uint8_t>(type), message_id};
+  const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
+                                static_cast<std::uint8_t>(message_id)};
+  const std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
   auto it = entries_.find(key);
   if (it != entries_.end() && now_us - it->second.time_us <= kExchangeLifetimeUs &&
       it->second.digest == d) {
     if (original_frame) *original_frame = it->second.frame;
     return true;
   }
-  entries_.insert_or_assign(key, Entry{frame, now_us, d});
+  entries_.insert_or_assign(key, Entry{d, now_us, frame});
   return false;
 }
 

@@ -71,21 +71,18 @@ class DuplicateFilter {
   void expire(std::int64_t now_us);
 
  private:
-  struct Key {
-    Endpoint src;
-    std::uint8_t type;
-    std::uint16_t message_id;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const;
-  };
+  // Keyed by a fingerprint of (source, type, Message ID): a collision would also need
+  // the same datagram digest to be taken for a retransmission. Small entries, because
+  // a busy capture keeps EXCHANGE_LIFETIME's worth of them.
   struct Entry {
-    std::uint64_t frame;
-    std::int64_t time_us;
     std::uint64_t digest;
+    std::int64_t time_us;
+    std::uint64_t frame;
   };
-  std::unordered_map<Key, Entry, KeyHash> entries_;
+  struct Identity {
+    std::size_t operator()(std::uint64_t k) const { return static_cast<std::size_t>(k); }
+  };
+  std::unordered_map<std::uint64_t, Entry, Identity> entries_;
 };
 
 inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;  // RFC 7252 4.8.2

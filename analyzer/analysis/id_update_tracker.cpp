@@ -47,7 +47,9 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
   watch->new_slot = &slot;
   watch->old_pairs = assoc.pairs;
   watch->before = assoc.traffic;
-  watch->old_tokens.insert(assoc.recent_tokens.begin(), assoc.recent_tokens.end());
+  for (std::uint64_t token : assoc.recent_tokens) {
+    if (token) watch->old_tokens.insert(token);
+  }
   assoc.switches.push_back(std::move(watch));
   return slot;
 }

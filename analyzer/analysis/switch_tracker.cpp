@@ -40,7 +40,8 @@ void Engine::track_network(Observed& m) {
   Association& a = m.assoc;
   const Role s = m.sender;
   const auto pair = address_pair(m.frame);
-  const Bytes token(m.coap.token.begin(), m.coap.token.end());
+  // Fingerprints stand for tokens (0 = no token).
+  const std::uint64_t token = m.coap.token.empty() ? 0 : fingerprint(m.coap.token);
   const std::uint64_t frame = m.frame.number;
   bool under_new_ids = false;
 
@@ -86,9 +87,9 @@ void Engine::track_network(Observed& m) {
           }
         }
       }
-      if (!token.empty() && w->old_tokens.count(token) && once("TOKEN_REUSED/" + to_hex(token))) {
-        report("TOKEN_REUSED", frame, w->procedure,
-               "token " + to_hex(token) + " was used under the old IDs too");
+      const std::string token_hex = to_hex(m.coap.token);
+      if (token && w->old_tokens.count(token) && once("TOKEN_REUSED/" + token_hex)) {
+        report("TOKEN_REUSED", frame, w->procedure, "token " + token_hex + " was used under the old IDs too");
       }
       if (m.option.kid_context && !m.option.kid_context->empty() && before.kid_context &&
           std::equal(before.kid_context->begin(), before.kid_context->end(),
@@ -109,7 +110,7 @@ void Engine::track_network(Observed& m) {
         // Still before the switch: the old IDs' history keeps growing.
         remember(w->before[idx(s)], m);
         if (w->old_pairs.size() < kMaxPairs) w->old_pairs.insert(pair);
-        if (!token.empty() && w->old_tokens.size() < kMaxTokens) w->old_tokens.insert(token);
+        if (token && w->old_tokens.size() < kMaxTokens) w->old_tokens.insert(token);
       }
     }
   }
@@ -117,9 +118,9 @@ void Engine::track_network(Observed& m) {
   if (!under_new_ids) {
     remember(a.traffic[idx(s)], m);
     if (a.pairs.size() < kMaxPairs) a.pairs.insert(pair);
-    if (!token.empty()) {
-      a.recent_tokens.push_back(token);
-      if (a.recent_tokens.size() > kMaxTokens) a.recent_tokens.pop_front();
+    if (token) {
+      a.recent_tokens[a.next_token] = token;
+      a.next_token = (a.next_token + 1) % a.recent_tokens.size();
     }
   }
 }

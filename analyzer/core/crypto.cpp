@@ -157,13 +157,19 @@ Bytes hkdf(HkdfHash hash, ByteView salt, ByteView ikm, ByteView info, std::size_
   return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, salt, ikm, info, length);
 }
 
-// One context per direction, each keyed once: re-initialising with only a nonce keeps
-// the AES key schedule, so seal/open do no key setup and no allocation.
+// One context per direction, each keyed once, on first use (an observer mostly only
+// opens, so the sealing context usually never exists): re-initialising with only a
+// nonce keeps the AES key schedule, so seal/open do no key setup and no allocation.
 struct AeadKey::Impl {
   EVP_CIPHER_CTX* enc = nullptr;
   EVP_CIPHER_CTX* dec = nullptr;
+  const EVP_CIPHER* cipher = nullptr;
+  Bytes key;
   bool ccm = false;
   bool ok = false;
+
+  // The context for one direction (1 = seal, 0 = open), keyed on first use.
+  EVP_CIPHER_CTX* context(int direction, const AeadInfo& alg);
 
   Impl() = default;
   Impl(const Impl&) = delete;
@@ -194,6 +200,18 @@ bool fits_int(std::size_t n) { return n <= static_cast<std::size_t>(INT_MAX); }
 
 }  // namespace
 
+EVP_CIPHER_CTX* AeadKey::Impl::context(int direction, const AeadInfo& alg) {
+  EVP_CIPHER_CTX*& ctx = direction == 1 ? enc : dec;
+  if (ctx == nullptr) {
+    ctx = EVP_CIPHER_CTX_new();
+    if (!key_context(ctx, cipher, alg, key, direction)) {
+      EVP_CIPHER_CTX_free(ctx);
+      ctx = nullptr;
+    }
+  }
+  return ctx;
+}
+
 AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_id)), impl_(std::make_unique<Impl>()) {
   if (alg_ == nullptr) {
     alg_ = &alg;  // not one of ours: alg() still answers, seal/open refuse
@@ -202,9 +220,9 @@ AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_i
   const EVP_CIPHER* cipher = cipher_for(*alg_);
   if (cipher == nullptr || key.size() != alg_->key_len) return;
   impl_->ccm = is_ccm(alg_->cose_id);
-  impl_->enc = EVP_CIPHER_CTX_new();
-  impl_->dec = EVP_CIPHER_CTX_new();
-  impl_->ok = key_context(impl_->enc, cipher, *alg_, key, 1) && key_context(impl_->dec, cipher, *alg_, key, 0);
+  impl_->cipher = cipher;
+  impl_->key.assign(key.begin(), key.end());
+  impl_->ok = true;
 }
 
 AeadKey::~AeadKey() = default;
@@ -215,7 +233,8 @@ bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out)
   out.clear();
   if (!impl_ || !impl_->ok || nonce.size() != alg_->nonce_len || !fits_int(plaintext.size()) || !fits_int(aad.size()))
     return false;
-  EVP_CIPHER_CTX* c = impl_->enc;
+  EVP_CIPHER_CTX* c = impl_->context(1, *alg_);
+  if (c == nullptr) return false;
   int len = 0;
   if (EVP_EncryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1) return false;
   // CCM authenticates the message length first (B_0), so it must be known before the AAD.
@@ -247,7 +266,8 @@ bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) {
     return false;
   const ByteView ciphertext = input.first(input.size() - tag_len);
   const ByteView tag = input.last(tag_len);
-  EVP_CIPHER_CTX* c = impl_->dec;
+  EVP_CIPHER_CTX* c = impl_->context(0, *alg_);
+  if (c == nullptr) return false;
   int len = 0;
   OSSL_PARAM set_tag[2] = {
       OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<std::uint8_t*>(tag.data()), tag_len),

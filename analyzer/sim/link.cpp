@@ -9,8 +9,10 @@ namespace {
 constexpr std::uint8_t kBadRequest = 0x80;  // 4.00
 constexpr std::uint8_t kUnauthorized = 0x81;
 
-Bytes build(CoapType type, std::uint8_t code, std::uint16_t mid, const Bytes& token, const Sealed* sealed,
-            const Bytes& plain_payload) {
+}  // namespace
+
+Bytes coap_datagram(CoapType type, std::uint8_t code, std::uint16_t mid, const Bytes& token, const Sealed* sealed,
+                    const Bytes& plain_payload) {
   CoapMessage m;
   m.type = type;
   m.code = code;
@@ -26,7 +28,26 @@ Bytes build(CoapType type, std::uint8_t code, std::uint16_t mid, const Bytes& to
   return encode_coap(m);
 }
 
-}  // namespace
+Bytes decryption_failed_datagram(CoapType type, std::uint16_t mid, const Bytes& token) {
+  const std::string diag = "Decryption failed";
+  return coap_datagram(type, kBadRequest, mid, token, nullptr, Bytes(diag.begin(), diag.end()));
+}
+
+std::optional<AppMessage> open_request_datagram(Peer& server, const CoapMessage& m, RequestBinding& binding) {
+  const CoapOption* o = m.body.find(kOptOscore);
+  if (!o) return std::nullopt;
+  const auto opt = parse_oscore_option(o->value, nullptr);
+  if (!opt) return std::nullopt;
+  return server.open_request(*opt, m.body.payload, binding);
+}
+
+std::optional<AppMessage> open_response_datagram(Peer& client, const RequestBinding& binding, const CoapMessage& m) {
+  const CoapOption* o = m.body.find(kOptOscore);
+  if (!o) return std::nullopt;
+  const auto opt = parse_oscore_option(o->value, nullptr);
+  if (!opt) return std::nullopt;
+  return client.open_response(binding, *opt, m.body.payload);
+}
 
 AppMessage get_temp() {
   AppMessage m;
@@ -63,7 +84,7 @@ ExchangeResult Link::once(const ExchangeSpec& spec) {
   const Sealed req = client_.seal_request(spec.request, client_binding);
   const Bytes token = client_.new_token();
   const std::uint16_t mid = client_.next_mid();
-  const Bytes datagram = build(spec.non ? CoapType::Non : CoapType::Con, req.outer_code, mid, token, &req, {});
+  const Bytes datagram = coap_datagram(spec.non ? CoapType::Non : CoapType::Con, req.outer_code, mid, token, &req, {});
 
   // RFC 7252 4.2: ACK_TIMEOUT 2 s, ACK_RANDOM_FACTOR 1.5, doubling per retransmission.
   double timeout = rng_.uniform(2.0, 3.0);
@@ -80,19 +101,12 @@ ExchangeResult Link::once(const ExchangeSpec& spec) {
   const auto parsed = parse_coap(view(datagram), &error);
   std::optional<AppMessage> request;
   RequestBinding server_binding;
-  if (parsed) {
-    if (const CoapOption* o = parsed->body.find(kOptOscore)) {
-      if (const auto opt = parse_oscore_option(o->value, nullptr))
-        request = server_.open_request(*opt, parsed->body.payload, server_binding);
-    }
-  }
+  if (parsed) request = open_request_datagram(server_, *parsed, server_binding);
   net_.advance_us(static_cast<std::int64_t>(rng_.uniform(100, 1500)));  // processing
   const CoapType resp_type = spec.non ? CoapType::Non : CoapType::Ack;
   const std::uint16_t resp_mid = spec.non ? server_.next_mid() : mid;
   if (!request) {
-    // RFC 8613 8.2: verification failed, an unprotected 4.00 "Decryption failed".
-    const std::string diag = "Decryption failed";
-    const Bytes err = build(resp_type, kBadRequest, resp_mid, token, nullptr, Bytes(diag.begin(), diag.end()));
+    const Bytes err = decryption_failed_datagram(resp_type, resp_mid, token);
     if (!spec.lose_response) net_.send(server_.host(), client_.host(), view(err));
     advance_one_way();
     result.outer_code = kBadRequest;
@@ -103,18 +117,18 @@ ExchangeResult Link::once(const ExchangeSpec& spec) {
 
   Bytes response;
   if (spec.separate && !spec.non) {
-    const Bytes empty_ack = build(CoapType::Ack, 0, mid, {}, nullptr, {});
+    const Bytes empty_ack = coap_datagram(CoapType::Ack, 0, mid, {}, nullptr, {});
     net_.send(server_.host(), client_.host(), view(empty_ack));
     advance_one_way();
     net_.advance_s(rng_.uniform(0.5, 2.0));  // the server works on the answer
     const std::uint16_t smid = server_.next_mid();
-    response = build(CoapType::Con, resp.outer_code, smid, token, &resp, {});
+    response = coap_datagram(CoapType::Con, resp.outer_code, smid, token, &resp, {});
     net_.send(server_.host(), client_.host(), view(response));
     advance_one_way();
-    const Bytes ack = build(CoapType::Ack, 0, smid, {}, nullptr, {});
+    const Bytes ack = coap_datagram(CoapType::Ack, 0, smid, {}, nullptr, {});
     net_.send(client_.host(), server_.host(), view(ack));
   } else {
-    response = build(resp_type, resp.outer_code, resp_mid, token, &resp, {});
+    response = coap_datagram(resp_type, resp.outer_code, resp_mid, token, &resp, {});
     if (spec.lose_response) {
       advance_one_way();
       return result;
@@ -127,10 +141,7 @@ ExchangeResult Link::once(const ExchangeSpec& spec) {
   const auto presp = parse_coap(view(response), &error);
   if (!presp) return result;
   result.outer_code = presp->code;
-  if (const CoapOption* o = presp->body.find(kOptOscore)) {
-    if (const auto opt = parse_oscore_option(o->value, nullptr))
-      result.response = client_.open_response(client_binding, *opt, presp->body.payload);
-  }
+  result.response = open_response_datagram(client_, client_binding, *presp);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "sim/peer.hpp"
+#include "wire/coap.hpp"
 
 namespace oidu::sim {
 
@@ -47,6 +48,17 @@ class Link {
   Rng& rng_;
   std::int64_t min_us_, max_us_;
 };
+
+// The CoAP datagram around a sealed message, or, without one, around a plain payload
+// (an unprotected error, an empty ACK). Shared by the link and the live peers.
+Bytes coap_datagram(CoapType type, std::uint8_t code, std::uint16_t mid, const Bytes& token, const Sealed* sealed,
+                    const Bytes& plain_payload);
+// RFC 8613 8.2: a request that does not verify gets an unprotected 4.00 "Decryption failed".
+Bytes decryption_failed_datagram(CoapType type, std::uint16_t mid, const Bytes& token);
+// A received request or response through the peer's OSCORE processing; nullopt when it
+// carries no OSCORE option or does not verify.
+std::optional<AppMessage> open_request_datagram(Peer& server, const CoapMessage& m, RequestBinding& binding);
+std::optional<AppMessage> open_response_datagram(Peer& client, const RequestBinding& binding, const CoapMessage& m);
 
 // A GET of Uri-Path "temp", the application traffic of the drafts' figures.
 AppMessage get_temp();

@@ -17,6 +17,8 @@ constexpr std::uint8_t kNotFound = 0x84;  // 4.04
 constexpr std::uint8_t kServiceUnavailable = 0xa3;  // 5.03
 
 constexpr KudosDerivation kDerivation = KudosDerivation::Draft14;
+// A new Message ID sequence starts further than this after the last Message ID sent.
+constexpr std::uint16_t kMidGap = 1024;
 
 std::string uri_path(const AppMessage& m) {
   std::string path;
@@ -78,8 +80,16 @@ void Peer::migrate(const Host& to, bool keep_mac, bool keep_mid) {
   cfg_.host = to;
   if (keep_mac) cfg_.host.mac = mac;
   cfg_.faults.keep_mid = keep_mid;
-  if (!keep_mid) next_mid_ = static_cast<std::uint16_t>(rng_.below(65536));
+  if (!keep_mid) restart_mids();
   migrated_ = true;
+}
+
+// A random new start, redrawn in the rare case that it would look like the old sequence
+// going on (MID_CONTINUES).
+void Peer::restart_mids() {
+  do {
+    next_mid_ = static_cast<std::uint16_t>(rng_.below(65536));
+  } while (last_mid_ && static_cast<std::uint16_t>(next_mid_ - *last_mid_) <= kMidGap);
 }
 
 void Peer::reboot() {
@@ -102,9 +112,9 @@ Bytes Peer::new_token() {
   return t;
 }
 
-// "Additional Actions for Execution": an ID this peer never used as Recipient ID under the current triplet and
-// available as one (RFC 8613 3.3: not its own Sender ID, past or coming, which is the
-// other peer's offer), so that the two new Sender IDs, hence the two keys, differ.
+// "Additional Actions for Execution": an ID this peer never used as Recipient ID under
+// the current triplet and available as one (RFC 8613 3.3: not its own Sender ID, past or
+// coming, which is the other peer's offer), so that the two new Sender IDs differ.
 Bytes Peer::fresh_offer() {
   for (;;) {
     Bytes id = rng_.bytes(1);
@@ -233,7 +243,7 @@ void Peer::switch_to_new_ids(bool procedure_done) {
   switched_ = true;
   migrated_ = false;
   // New IDs, new CoAP Message IDs: nothing should link the two.
-  if (!cfg_.faults.keep_mid) next_mid_ = static_cast<std::uint16_t>(rng_.below(65536));
+  if (!cfg_.faults.keep_mid) restart_mids();
   if (procedure_done) idu_ = {};
 }
 
@@ -427,8 +437,19 @@ std::optional<AppMessage> Peer::open_request(const OscoreOption& opt, ByteView c
       kudos_.no_fs = no_fs;
       PeerContext t = make_context(kudos_temp_material(kDerivation, kudos_input(), theirs), ctx_.sender_id,
                                    ctx_.recipient_id);
+      bool verified = try_ctx(t);
+      if (!verified && kudos_.state == KudosState::Pending) {
+        // State machine, PENDING: a CTX_TEMP derived from CTX_NEW (the other peer has
+        // confirmed and starts anew) makes CTX_NEW this peer's CTX_OLD.
+        const PeerContext old = ctx_;
+        ctx_ = *kudos_.next;
+        t = make_context(kudos_temp_material(kDerivation, kudos_input(), theirs), ctx_.sender_id,
+                         ctx_.recipient_id);
+        verified = try_ctx(t);
+        if (!verified) ctx_ = old;
+      }
       kudos_.no_fs = saved;
-      if (!try_ctx(t)) return std::nullopt;
+      if (!verified) return std::nullopt;
       // 4.5.2: a CAPABLE peer that knows the other to be CAPABLE ignores a no-FS request.
       const bool refuse = no_fs && cfg_.kudos.capable && peer_known_capable_;
       if (!refuse) {

@@ -130,7 +130,10 @@ class Peer {
   Faults& faults() { return cfg_.faults; }
 
   // --- CoAP layer
-  std::uint16_t next_mid() { return next_mid_++; }
+  std::uint16_t next_mid() {
+    last_mid_ = next_mid_;
+    return next_mid_++;
+  }
   Bytes new_token();
 
   // --- OSCORE
@@ -199,6 +202,7 @@ class Peer {
   std::optional<AppMessage> finish_open(ByteView plaintext);
   bool open_with(PeerContext& c, const AeadInputs& in, ByteView ct, Bytes& plain);
   Bytes fresh_offer();
+  void restart_mids();
 
   PeerConfig cfg_;
   Rng& rng_;
@@ -216,6 +220,7 @@ class Peer {
   bool abort_next_response_ = false;
   std::set<Bytes> used_recipient_ids_, used_sender_ids_;
   std::uint16_t next_mid_;
+  std::optional<std::uint16_t> last_mid_;  // the last Message ID sent
   std::vector<Bytes> tokens_before_migration_;
   std::optional<std::uint64_t> last_piv_;
 };

@@ -82,16 +82,22 @@ bool run_scale(const ScaleOptions& o, ScaleResult& r, std::string* error) {
     ScalePair& p = pairs[rng.below(o.pairs)];
     net.advance_us(static_cast<std::int64_t>(rng.below(400)));
     Peer& c = *p.client;
-    const bool idle = c.kudos_state() == Peer::KudosState::Idle &&
-                      c.id_phase() != Peer::IdPhase::Running && c.id_phase() != Peer::IdPhase::Completed;
-    if (c.ready_to_migrate() && !p.moved) {
+    // Both peers done with the last procedure: the server leaves KUDOS PENDING and the ID
+    // update only on the client's first message under the new context or IDs.
+    auto idle = [](const Peer& peer) {
+      return peer.kudos_state() == Peer::KudosState::Idle && peer.id_phase() != Peer::IdPhase::Running &&
+             peer.id_phase() != Peer::IdPhase::Completed;
+    };
+    // The procedure's last message under the old IDs is out once both peers completed.
+    const bool both_completed = c.ready_to_migrate() && p.server->id_phase() == Peer::IdPhase::Completed;
+    if (both_completed && !p.moved) {
       p.moved = true;
       // A network it has not used lately: going back would link the IDs (NEW_ID_ON_OLD_NETWORK).
       p.client_net = static_cast<std::uint8_t>(p.client_net % 7 + 1);
       Host to = numbered_host(o.ipv6, p.client_net, p.index, static_cast<std::uint16_t>(49152 + rng.below(16384)));
       c.migrate(to, false, false);
       ++r.migrations;
-    } else if (idle && rng.chance(o.procedure_rate)) {
+    } else if (idle(c) && idle(*p.server) && rng.chance(o.procedure_rate)) {
       if (rng.chance(0.7)) {
         p.moved = false;
         c.start_id_update();

@@ -50,7 +50,9 @@ KEYS=$WORK/bench.oscore_contexts
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%s\", $* }"; }
 
-# measure NAME CMD...: runs CMD with stdout to $WORK/NAME.out; sets WALL (s) and RSS (KiB).
+# measure NAME CMD...: runs CMD with stdout to $WORK/NAME.out; sets WALL (s), RSS (KiB) and
+# CPU (percent of one core it got: well below 100 for a single-threaded run means the
+# machine was busy and the figure is pessimistic).
 measure() {
   local name=$1; shift
   local start end
@@ -63,6 +65,7 @@ measure() {
   end=$(now)
   WALL=$(calc "$end - $start")
   RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/$name.time")
+  CPU=$(awk -F': ' '/Percent of CPU/ { sub("%", "", $2); print $2 }' "$WORK/$name.time")
 }
 
 # Wireshark ignores personal settings and plugins when run as root, so tshark runs as
@@ -117,7 +120,7 @@ echo "   $(du -h "$CAPTURE" | cut -f1), $(grep -vc '^\s*\(#\|$\)' "$KEYS") key r
 
 echo "== (d) libpcap read + AES-CCM-16-64-128 (bench_limit, best of 3)"
 measure limit "$LIMIT" "$CAPTURE" 3 || die "bench_limit failed"
-L_RSS=$RSS
+L_RSS=$RSS L_CPU=$CPU
 val() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/limit.out"; }
 N=$(val udp)
 CIPHERTEXTS=$(val ciphertexts)
@@ -131,12 +134,12 @@ EXTRA=(${OIDU_BENCH_ANALYZE_ARGS:-})
 echo "== (a) oscore-idu analyze --format json ${EXTRA[*]}"
 measure analyze "$CLI" analyze --format json --fail-on never "${EXTRA[@]}" --keys "$KEYS" "$CAPTURE" \
   || die "analyze failed"
-A_WALL=$WALL A_RSS=$RSS
+A_WALL=$WALL A_RSS=$RSS A_CPU=$CPU
 A_BYTES=$(stat -c %s "$WORK/analyze.out")
 rm -f "$WORK/analyze.out"  # hundreds of MB, only its size matters
 measure analyze-nomsg "$CLI" analyze --format json --fail-on never --no-messages "${EXTRA[@]}" --keys "$KEYS" \
   "$CAPTURE" || die "analyze --no-messages failed"
-AN_WALL=$WALL AN_RSS=$RSS
+AN_WALL=$WALL AN_RSS=$RSS AN_CPU=$CPU
 A_SUMMARY=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["summary"]))' \
   "$WORK/analyze-nomsg.out")
 echo "   summary: $A_SUMMARY"
@@ -166,16 +169,16 @@ fi
 builtin_run() { tshark_run "$1" "$HOME_BUILTIN" "$2" oscore.code '.'; }
 plugin_run() { tshark_run "$1" "$HOME_PLUGIN" "$2" oscore_idu.status '^decrypted$' -o "oscore_idu.key_file:$KEYS"; }
 
-echo "== (b, c) tshark $(tshark --version | awk 'NR==1 { print $3 }') on the first $PREFIX_FRAMES frames (to size the full runs)"
+echo "== (b, c) tshark $(tshark --version 2>/dev/null | awk 'NR==1 { print $3 }') on the first $PREFIX_FRAMES frames (to size the full runs)"
 editcap -r "$CAPTURE" "$WORK/prefix.pcapng" "1-$PREFIX_FRAMES"
 chmod 644 "$WORK/prefix.pcapng"
 builtin_run tshark-builtin-prefix "$WORK/prefix.pcapng" || die "tshark failed"
-B_WALL=$WALL B_RSS=$RSS B_FRAMES=$FRAMES B_HITS=$HITS
+B_WALL=$WALL B_RSS=$RSS B_CPU=$CPU B_FRAMES=$FRAMES B_HITS=$HITS
 ESTIMATE=$(calc "sprintf(\"%.0f\", $WALL * $N / $FRAMES)")
 echo "   built-in: $B_FRAMES frames in $(calc "sprintf(\"%.1f\", $WALL)") s, $B_HITS decrypted"
 if [[ $HAVE_PLUGIN -eq 1 ]]; then
   plugin_run tshark-plugin-prefix "$WORK/prefix.pcapng" || die "tshark with the plugin failed"
-  P_WALL=$WALL P_RSS=$RSS P_FRAMES=$FRAMES P_HITS=$HITS
+  P_WALL=$WALL P_RSS=$RSS P_CPU=$CPU P_FRAMES=$FRAMES P_HITS=$HITS
   echo "   plugin:   $P_FRAMES frames in $(calc "sprintf(\"%.1f\", $WALL)") s, $P_HITS decrypted"
   ESTIMATE=$(calc "sprintf(\"%.0f\", ($ESTIMATE > $WALL * $N / $FRAMES) ? $ESTIMATE : $WALL * $N / $FRAMES)")
 fi
@@ -185,10 +188,10 @@ if [[ $N -le $PREFIX_FRAMES ]]; then
 elif [[ $ESTIMATE -le $TSHARK_MAX ]]; then
   echo "== (b, c) tshark on the whole file (estimated ${ESTIMATE} s per run)"
   builtin_run tshark-builtin "$CAPTURE" || die "tshark failed"
-  B_WALL=$WALL B_RSS=$RSS B_FRAMES=$FRAMES B_HITS=$HITS
+  B_WALL=$WALL B_RSS=$RSS B_CPU=$CPU B_FRAMES=$FRAMES B_HITS=$HITS
   if [[ $HAVE_PLUGIN -eq 1 ]]; then
     plugin_run tshark-plugin "$CAPTURE" || die "tshark with the plugin failed"
-    P_WALL=$WALL P_RSS=$RSS P_FRAMES=$FRAMES P_HITS=$HITS
+    P_WALL=$WALL P_RSS=$RSS P_CPU=$CPU P_FRAMES=$FRAMES P_HITS=$HITS
   fi
   TSHARK_SCOPE="whole file"
 else
@@ -207,19 +210,25 @@ BOTH_RATE=$(calc "$N / $BOTH_S")
 echo
 echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tshark messages over the $TSHARK_SCOPE"
 echo
-printf '| %-48s | %12s | %10s | %-26s |\n' "measurement" "messages/s" "peak RSS" "note"
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..28})"
-row() { printf '| %-48s | %12s | %10s | %-26s |\n' "$1" "$(fmt_rate "$2")" "$3" "$4"; }
-row "oscore-idu analyze --format json" "$A_RATE" "$(mib "$A_RSS") MiB" "$(calc "sprintf(\"%.2f s, %.0f MB out\", $A_WALL, $A_BYTES / 1e6)")"
-row "oscore-idu analyze --format json --no-messages" "$AN_RATE" "$(mib "$AN_RSS") MiB" "$(calc "sprintf(\"%.2f s\", $AN_WALL)")"
-row "tshark, built-in OSCORE (-e oscore.code)" "$B_RATE" "$(mib "$B_RSS") MiB" "$B_HITS of $B_FRAMES decrypted"
+printf '| %-48s | %10s | %10s | %4s | %-28s |\n' "measurement" "messages/s" "peak RSS" "CPU" "note"
+printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" \
+  "$(printf -- '-%.0s' {1..6})" "$(printf -- '-%.0s' {1..30})"
+row() { printf '| %-48s | %10s | %10s | %4s | %-28s |\n' "$1" "$(fmt_rate "$2")" "$3" "$4" "$5"; }
+row "oscore-idu analyze --format json" "$A_RATE" "$(mib "$A_RSS") MiB" "$A_CPU%" \
+  "$(calc "sprintf(\"%.2f s, %.0f MB out\", $A_WALL, $A_BYTES / 1e6)")"
+row "oscore-idu analyze --format json --no-messages" "$AN_RATE" "$(mib "$AN_RSS") MiB" "$AN_CPU%" \
+  "$(calc "sprintf(\"%.2f s\", $AN_WALL)")"
+row "tshark, built-in OSCORE (-e oscore.code)" "$B_RATE" "$(mib "$B_RSS") MiB" "$B_CPU%" "$B_HITS of $B_FRAMES decrypted"
 if [[ $HAVE_PLUGIN -eq 1 ]]; then
   P_RATE=$(calc "$P_FRAMES / $P_WALL")
-  row "tshark, oscore_idu plugin (-e oscore_idu.status)" "$P_RATE" "$(mib "$P_RSS") MiB" "$P_HITS of $P_FRAMES decrypted"
+  row "tshark, oscore_idu plugin (-e oscore_idu.status)" "$P_RATE" "$(mib "$P_RSS") MiB" "$P_CPU%" \
+    "$P_HITS of $P_FRAMES decrypted"
 fi
-row "limit: libpcap read (pcap_next_ex + decode)" "$READ_RATE" "-" "$(calc "sprintf(\"%.3f s\", $READ_S)")"
-row "limit: AES-CCM-16-64-128 open, same sizes" "$CRYPTO_RATE" "-" "$(calc "sprintf(\"%.3f s\", $CRYPTO_S)")"
-row "limit: libpcap read + AES-CCM open" "$BOTH_RATE" "$(mib "$L_RSS") MiB" "$(calc "sprintf(\"%.3f s\", $BOTH_S)")"
+row "limit: libpcap read (pcap_next_ex + decode)" "$READ_RATE" "" "" "$(calc "sprintf(\"%.3f s\", $READ_S)")"
+row "limit: AES-CCM-16-64-128 open, same sizes" "$CRYPTO_RATE" "" "" "$(calc "sprintf(\"%.3f s\", $CRYPTO_S)")"
+row "limit: libpcap read + AES-CCM open" "$BOTH_RATE" "$(mib "$L_RSS") MiB" "$L_CPU%" \
+  "$(calc "sprintf(\"%.3f s, best of 3\", $BOTH_S)")"
+echo "tshark's built-in OSCORE knows only the key table's contexts, not those derived by ID update or KUDOS."
 echo
 
 MISSED=0

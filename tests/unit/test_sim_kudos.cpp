@@ -67,6 +67,34 @@ TEST(SimKudos, ClientInitiatedStates) {
   EXPECT_EQ(p.client->sender_id(), Bytes{0x01});  // KUDOS keeps the IDs
 }
 
+// Draft-14 state machine, PENDING: the client, IDLE after the convergent response,
+// starts a second KUDOS at once; the server, still PENDING, verifies the divergent
+// request with a CTX_TEMP derived from CTX_NEW and takes part (a convergent answer that
+// the client verifies), and both end on the same new context.
+TEST(SimKudos, BackToBackRunWhileServerPending) {
+  NullCapture cap;
+  Network net(cap.writer(), 0);
+  World w(5, false, net);
+  PairSetup s;
+  s.name = "k";
+  Pair& p = w.add_pair(s);
+  ExchangeSpec k;
+  k.request = post_kudos();
+  p.client->start_kudos(false);
+  w.get(p, k);
+  ASSERT_EQ(p.server->kudos_state(), Peer::KudosState::Pending);
+  const ContextMaterial first = p.client->material();
+  p.client->start_kudos(false);
+  const auto r = w.get(p, k);
+  ASSERT_TRUE(r.response);
+  EXPECT_EQ(r.outer_code, 0x44);  // protected 2.04, not the 4.00 of a failed verification
+  EXPECT_EQ(p.client->kudos_state(), Peer::KudosState::Idle);
+  EXPECT_NE(p.client->material().master_secret, first.master_secret);
+  ASSERT_TRUE(w.get(p).response);
+  EXPECT_EQ(p.server->kudos_state(), Peer::KudosState::Idle);
+  EXPECT_EQ(p.server->material().master_secret, p.client->material().master_secret);
+}
+
 TEST(SimKudos, NoFsStartsFromBootstrapAndRefusedDowngrade) {
   NullCapture cap;
   Network net(cap.writer(), 0);
