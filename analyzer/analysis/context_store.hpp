@@ -3,7 +3,7 @@
 // CTX_NEW) derives from them. Requests find their context through an index by kid.
 #pragma once
 #include <deque>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,7 +39,7 @@ class ContextStore {
 
  private:
   std::deque<std::unique_ptr<ContextSlot>> slots_;
-  std::multimap<Bytes, ContextSlot*> by_kid_;
+  std::unordered_multimap<std::uint64_t, ContextSlot*> by_kid_;  // fingerprint of each Sender ID
 };
 
 }  // namespace oidu

@@ -6,6 +6,8 @@
 // never the whole capture.
 #pragma once
 #include <cstdint>
+#include <array>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 
@@ -83,9 +85,17 @@ class DuplicateFilter {
     std::size_t operator()(std::uint64_t k) const { return static_cast<std::size_t>(k); }
   };
   std::unordered_map<std::uint64_t, Entry, Identity> entries_;
+  // (time, key), oldest first, one queue per message type since each type has its own
+  // lifetime.
+  std::array<std::deque<std::pair<std::int64_t, std::uint64_t>>, 4> order_;
 };
 
-inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;  // RFC 7252 4.8.2
+// RFC 7252 4.8.2: how long a peer may send a copy of a message of each type. A CON is
+// retransmitted within EXCHANGE_LIFETIME, a NON within NON_LIFETIME, and a piggybacked
+// ACK is sent again only in answer to a retransmitted CON, within MAX_TRANSMIT_WAIT.
+inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;
+inline constexpr std::int64_t kNonLifetimeUs = 145'000'000;
+inline constexpr std::int64_t kMaxTransmitWaitUs = 93'000'000;
 
 // FNV-1a over bytes, chained from `seed`: a cheap fingerprint for table keys and for
 // telling a retransmitted copy from a different message.

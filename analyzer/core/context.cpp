@@ -117,20 +117,19 @@ SecurityContext::SecurityContext(ContextMaterial material)
 
 std::size_t SecurityContext::max_id_length() const { return alg_->nonce_len - 1 - kPivLength; }
 
-AeadKey& SecurityContext::key_for(ByteView sender_id) {
-  auto it = keys_.find(sender_id);
-  if (it == keys_.end()) {
-    Bytes raw = derive_key(material_, sender_id);
-    AeadKey key(*alg_, raw);
-    it = keys_.emplace(Bytes(sender_id.begin(), sender_id.end()), Keys{std::move(raw), std::move(key)}).first;
+SecurityContext::Keys& SecurityContext::keys(ByteView sender_id) {
+  for (auto& [id, k] : keys_) {
+    if (std::equal(id.begin(), id.end(), sender_id.begin(), sender_id.end())) return k;
   }
-  return it->second.aead;
+  Bytes raw = derive_key(material_, sender_id);
+  AeadKey key(*alg_, raw);
+  keys_.emplace_back(Bytes(sender_id.begin(), sender_id.end()), Keys{std::move(raw), std::move(key)});
+  return keys_.back().second;
 }
 
-const Bytes& SecurityContext::raw_key_for(ByteView sender_id) {
-  key_for(sender_id);
-  return keys_.find(sender_id)->second.raw;
-}
+AeadKey& SecurityContext::key_for(ByteView sender_id) { return keys(sender_id).aead; }
+
+const Bytes& SecurityContext::raw_key_for(ByteView sender_id) { return keys(sender_id).raw; }
 
 bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext) {
   std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};

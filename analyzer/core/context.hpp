@@ -6,7 +6,7 @@
 // client is decided from the traffic, not from the key file.
 #pragma once
 #include <algorithm>
-#include <map>
+#include <deque>
 #include <optional>
 
 #include "core/bytes.hpp"
@@ -74,17 +74,14 @@ class SecurityContext {
     Bytes raw;
     AeadKey aead;
   };
-  // Finds a Sender ID from a ByteView without building a Bytes per message.
-  struct IdLess {
-    using is_transparent = void;
-    bool operator()(ByteView a, ByteView b) const {
-      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-    }
-  };
+  Keys& keys(ByteView sender_id);
+
   ContextMaterial material_;
   const AeadInfo* alg_;
   Bytes common_iv_;
-  std::map<Bytes, Keys, IdLess> keys_;
+  // A context has two Sender IDs (a few more when one side's IDs are tried both ways),
+  // so a short list scanned in place beats any tree; a deque keeps references stable.
+  std::deque<std::pair<Bytes, Keys>> keys_;
 };
 
 }  // namespace oidu
