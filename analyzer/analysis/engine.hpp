@@ -95,4 +95,10 @@ struct Engine {
 
 std::uint64_t piv_value(ByteView piv);  // big-endian, up to 8 bytes
 
+// The parts of a ProcedureRecord that ID update and KUDOS share.
+ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
+                                 const std::string& outcome, const char* mode, const ContextSlot* ctx_old,
+                                 const std::vector<std::uint64_t>& frames,
+                                 const std::array<Endpoint, 2>& endpoints);
+
 }  // namespace oidu

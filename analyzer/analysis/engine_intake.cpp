@@ -19,6 +19,33 @@ const char* kudos_state_name(KudosState s) {
   return "?";
 }
 
+ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
+                                 const std::string& outcome, const char* mode, const ContextSlot* ctx_old,
+                                 const std::vector<std::uint64_t>& frames,
+                                 const std::array<Endpoint, 2>& endpoints) {
+  ProcedureRecord rec;
+  rec.id = id;
+  rec.type = type;
+  rec.initiator = role_name(initiator);
+  rec.outcome = outcome;
+  rec.mode = mode;
+  rec.context = ctx_old ? ctx_old->name : "";
+  rec.frames = frames;
+  if (!frames.empty()) {
+    rec.first_frame = frames.front();
+    rec.last_frame = frames.back();
+  }
+  rec.client = endpoints[idx(Role::Client)];
+  rec.server = endpoints[idx(Role::Server)];
+  if (ctx_old) {
+    rec.old_client_id = ctx_old->client_id;
+    rec.old_server_id = ctx_old->server_id;
+  }
+  rec.client_peer.role = role_name(Role::Client);
+  rec.server_peer.role = role_name(Role::Server);
+  return rec;
+}
+
 std::uint64_t piv_value(ByteView piv) {
   std::uint64_t v = 0;
   for (auto b : piv) v = (v << 8) | b;

@@ -242,27 +242,11 @@ void Engine::track_id_update(Observed& m) {
 
 void Engine::end_id_update(Association& a, const std::string& outcome, std::uint64_t frame) {
   IdUpdateProcedure& p = *a.id_update;
-  ProcedureRecord rec;
-  rec.id = p.id;
-  rec.type = "id-update";
-  rec.initiator = role_name(p.initiator);
-  rec.outcome = outcome;
-  rec.mode = p.integrated ? "integrated" : "standalone";
-  rec.context = p.ctx_a ? p.ctx_a->name : "";
-  rec.frames = p.frames;
-  if (!p.frames.empty()) {
-    rec.first_frame = p.frames.front();
-    rec.last_frame = p.frames.back();
-  }
-  rec.client = p.endpoints[0];
-  rec.server = p.endpoints[1];
-  if (p.ctx_a) {
-    rec.old_client_id = p.ctx_a->client_id;
-    rec.old_server_id = p.ctx_a->server_id;
-  }
+  ProcedureRecord rec = procedure_record(p.id, "id-update", p.initiator, outcome,
+                                         p.integrated ? "integrated" : "standalone", p.ctx_a,
+                                         p.frames, p.endpoints);
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
-    peer.role = role_name(role);
     peer.offered = p.peers[idx(role)].offered;
     peer.completed_at = p.peers[idx(role)].completed_at;
   }

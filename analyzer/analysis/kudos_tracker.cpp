@@ -119,27 +119,10 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
 
 void Engine::end_kudos(Association& assoc, const std::string& outcome) {
   KudosExecution& k = *assoc.kudos;
-  ProcedureRecord rec;
-  rec.id = k.id;
-  rec.type = "kudos";
-  rec.initiator = role_name(k.initiator);
-  rec.outcome = outcome;
-  rec.mode = k.no_fs ? "no-fs" : "fs";
-  rec.context = k.ctx_old ? k.ctx_old->name : "";
-  rec.frames = k.frames;
-  if (!k.frames.empty()) {
-    rec.first_frame = k.frames.front();
-    rec.last_frame = k.frames.back();
-  }
-  rec.client = k.endpoints[0];
-  rec.server = k.endpoints[1];
-  if (k.ctx_old) {
-    rec.old_client_id = k.ctx_old->client_id;
-    rec.old_server_id = k.ctx_old->server_id;
-  }
+  ProcedureRecord rec = procedure_record(k.id, "kudos", k.initiator, outcome, k.no_fs ? "no-fs" : "fs",
+                                         k.ctx_old, k.frames, k.endpoints);
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
-    peer.role = role_name(role);
     peer.completed_at = k.peers[idx(role)].completed_at;
     peer.final_state = kudos_state_name(k.peers[idx(role)].state);
   }
