@@ -15,6 +15,7 @@ packages=(
   python3                                    # test drivers (standard library only)
   clang libclang-rt-14-dev                   # libFuzzer targets, sanitizers
   tcpdump iproute2 util-linux passwd         # network-namespace test, unprivileged tshark runs
+  wireshark-qt xvfb xdotool x11-apps x11-utils imagemagick  # GUI smoke test of the plugin
 )
 
 missing=()
