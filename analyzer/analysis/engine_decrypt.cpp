@@ -133,12 +133,6 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
         inner && consumed == option.kid_context->size()) {
       wire_contexts.emplace_back(inner->begin(), inner->end());
     }
-    // B.2 Response #1 is protected with the request's ID Context followed by its own.
-    if (!is_request && request && request->slot && request->slot->context->material().id_context) {
-      Bytes joined = *request->slot->context->material().id_context;
-      joined.insert(joined.end(), wire_contexts.back().begin(), wire_contexts.back().end());
-      wire_contexts.push_back(std::move(joined));
-    }
     std::vector<ContextSlot*> variants;
     for (ContextSlot* base : bases) {
       if (base->kind == SlotKind::IdContext) continue;
