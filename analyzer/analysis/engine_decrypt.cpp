@@ -179,7 +179,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
         fresh.push_back({base, std::make_shared<SecurityContext>(mat), false, true, d});
       }
     }
-    if (base->kind != SlotKind::KudosNew || !assoc.kudos) {
+    {
       for (auto d : derivations) {
         auto mat = kudos_temp_material(d, kudos_input(*base, option.p()), mine);
         temp.push_back({base, std::make_shared<SecurityContext>(mat), true, false, d});

@@ -17,6 +17,16 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
                                 std::shared_ptr<SecurityContext> context,
                                 KudosDerivation derivation, const OscoreOption& option,
                                 const Frame& frame) {
+  // A divergent message protected with a CTX_TEMP derived from this execution's CTX_NEW:
+  // the receiver in PENDING takes CTX_NEW as its oldest context and starts over
+  // (draft-14 4.3.4, PENDING), so the first execution has reached both peers.
+  if (assoc.kudos && !is_new && &base == assoc.kudos->ctx_new) {
+    for (auto& peer : assoc.kudos->peers) {
+      if (!peer.completed_at) peer.completed_at = frame.number;
+      peer.state = KudosState::Idle;
+    }
+    end_kudos(assoc, "success");
+  }
   if (!assoc.kudos) {
     auto k = std::make_unique<KudosExecution>();
     k->id = next_procedure++;

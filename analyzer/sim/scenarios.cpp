@@ -155,6 +155,23 @@ std::vector<Scenario> build() {
       "KUDOS whose convergent response is lost: the client sends a second divergent request with the same X and "
       "nonce and the server stays PENDING (draft-14 4.3.5)",
       {}, [](World& w) { Pair& p = w.add_pair(kudos_pair("kudos-response-lost", false)); kudos_with_lost_response(w, p); });
+  add("kudos-back-to-back",
+      "the client starts a second KUDOS while the server is still PENDING from the first: its divergent request "
+      "is protected with a CTX_TEMP derived from the first CTX_NEW (draft-14 4.3.4)",
+      {}, [](World& w) {
+        Pair& p = w.add_pair(kudos_pair("kudos-back-to-back", false));
+        w.get(p);
+        w.idle(2);
+        for (int run = 0; run < 2; ++run) {
+          p.client->start_kudos(false);
+          ExchangeSpec kudos;
+          kudos.request = post_kudos();
+          w.get(p, kudos);
+          w.idle(2);
+        }
+        w.get(p);
+        w.get(p);
+      });
   add("multi-pair",
       "three client/server pairs interleaved, two on one server host: an ID update with migration, a KUDOS run "
       "and plain traffic with separate responses",
