@@ -179,11 +179,9 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
         fresh.push_back({base, std::make_shared<SecurityContext>(mat), false, true, d});
       }
     }
-    {
-      for (auto d : derivations) {
-        auto mat = kudos_temp_material(d, kudos_input(*base, option.p()), mine);
-        temp.push_back({base, std::make_shared<SecurityContext>(mat), true, false, d});
-      }
+    for (auto d : derivations) {
+      auto mat = kudos_temp_material(d, kudos_input(*base, option.p()), mine);
+      temp.push_back({base, std::make_shared<SecurityContext>(mat), true, false, d});
     }
     // A convergent message is protected with CTX_NEW; a divergent one with CTX_TEMP,
     // except in the older drafts, where the answer to a divergent message had z = 0 too.

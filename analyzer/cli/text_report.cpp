@@ -67,7 +67,6 @@ void TextReport::begin_capture(const std::string& file) {
   rows_.clear();
   procedures_.clear();
   findings_.clear();
-  clients_.clear();
   out_ << "== " << file << "\n";
 }
 
@@ -82,9 +81,6 @@ void TextReport::on_context(const ContextRecord& c) {
 
 void TextReport::on_message(const MessageRecord& m) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
-    if (!clients_.count(*m.procedure)) {
-      clients_[*m.procedure] = m.kind == MessageKind::Request ? m.src : m.dst;
-    }
     const bool from_client = m.kind == MessageKind::Request;
     rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
   }

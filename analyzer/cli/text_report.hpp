@@ -38,7 +38,6 @@ class TextReport : public EventSink {
   std::map<std::uint32_t, std::vector<ChartRow>> rows_;  // procedure id -> its messages
   std::vector<ProcedureRecord> procedures_;
   std::vector<Finding> findings_;
-  std::map<std::uint32_t, Endpoint> clients_;  // procedure id -> client endpoint (first seen)
 };
 
 }  // namespace oidu
