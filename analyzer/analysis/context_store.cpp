@@ -10,22 +10,23 @@ ContextSlot& ContextStore::add(ContextSlot slot) {
   slot.id = static_cast<std::uint32_t>(slots_.size() + 1);
   slots_.push_back(std::make_unique<ContextSlot>(std::move(slot)));
   ContextSlot* s = slots_.back().get();
-  by_kid_.emplace(fingerprint(s->client_id), s);
-  if (s->server_id != s->client_id) by_kid_.emplace(fingerprint(s->server_id), s);
+  // Slots only come in increasing id order, so putting each first keeps lists newest first.
+  const auto index = [&](const Bytes& id) {
+    auto& list = by_kid_[fingerprint(id)];
+    list.insert(list.begin(), s);
+  };
+  index(s->client_id);
+  if (s->server_id != s->client_id) index(s->server_id);
   return *s;
 }
 
-std::vector<ContextSlot*> ContextStore::by_kid(ByteView kid) const {
-  std::vector<ContextSlot*> out;
-  auto [lo, hi] = by_kid_.equal_range(fingerprint(kid));
-  for (auto it = lo; it != hi; ++it) {
-    const ContextSlot* s = it->second;
-    const auto same = [&](const Bytes& id) { return std::equal(id.begin(), id.end(), kid.begin(), kid.end()); };
-    if (same(s->client_id) || same(s->server_id)) out.push_back(it->second);
+void ContextStore::by_kid(ByteView kid, std::vector<ContextSlot*>& out) const {
+  auto it = by_kid_.find(fingerprint(kid));
+  if (it == by_kid_.end()) return;
+  const auto same = [&](const Bytes& id) { return std::equal(id.begin(), id.end(), kid.begin(), kid.end()); };
+  for (ContextSlot* s : it->second) {
+    if (same(s->client_id) || same(s->server_id)) out.push_back(s);
   }
-  // Newest first: later derivations are the likelier ones once they exist.
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->id > b->id; });
-  return out;
 }
 
 }  // namespace oidu

@@ -2,6 +2,7 @@
 // the key files, and every context an ID update (CTX_B) or a KUDOS execution (CTX_TEMP,
 // CTX_NEW) derives from them. Requests find their context through an index by kid.
 #pragma once
+#include <array>
 #include <deque>
 #include <unordered_map>
 #include <memory>
@@ -15,6 +16,7 @@
 namespace oidu {
 
 struct Association;
+struct PivHistory;
 
 enum class SlotKind { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
 
@@ -28,18 +30,24 @@ struct ContextSlot {
   Association* association = nullptr;
   std::uint32_t procedure = 0;  // the procedure that derived it (0 for keys)
   bool retired = false;         // replaced; kept for late messages until dropped
+  // The nonce histories (nonce_tracker.cpp) its messages used last, by their table key:
+  // a message finds its history here without a lookup in the engine-wide table.
+  std::array<std::pair<std::uint64_t, PivHistory*>, 4> recent_nonce_histories{};
+  std::size_t next_nonce_history = 0;
 };
 
 class ContextStore {
  public:
   ContextSlot& add(ContextSlot slot);
-  // Slots in which `kid` is one of the two Sender IDs, newest first.
-  std::vector<ContextSlot*> by_kid(ByteView kid) const;
+  // Appends to `out` the slots in which `kid` is one of the two Sender IDs, newest first.
+  void by_kid(ByteView kid, std::vector<ContextSlot*>& out) const;
   std::size_t size() const { return slots_.size(); }
 
  private:
   std::deque<std::unique_ptr<ContextSlot>> slots_;
-  std::unordered_multimap<std::uint64_t, ContextSlot*> by_kid_;  // fingerprint of each Sender ID
+  // Fingerprint of a Sender ID -> the slots using it, newest first. Many contexts may
+  // share one ID (every server "00"), so each lookup reads one short list.
+  std::unordered_map<std::uint64_t, std::vector<ContextSlot*>> by_kid_;
 };
 
 }  // namespace oidu

@@ -49,12 +49,14 @@ struct Engine {
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
   DuplicateFilter duplicates;
-  std::unordered_map<std::uint64_t, PivHistory> nonces;  // fingerprint(key, nonce id) -> PIVs
+  std::unordered_map<std::uint64_t, PivHistory> nonces;  // fingerprint(key, nonce id) -> PIVs, never erased
   std::uint32_t next_procedure = 1;
   std::int64_t last_time_us = 0;
   std::int64_t last_expiry_us = 0;
   std::uint64_t last_frame = 0;
-  Bytes plaintext;             // reused buffer
+  // Buffers reused from message to message, so the hot path does not allocate.
+  Bytes plaintext;
+  std::vector<ContextSlot*> bases_buffer;
 
   // engine_intake.cpp
   void process(const Frame& frame);
@@ -66,8 +68,8 @@ struct Engine {
   // engine_decrypt.cpp
   void handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
                      const OscoreOption& option);
-  PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, const Bytes& kid,
-                                   const Bytes& piv);
+  PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, ByteView kid,
+                                   ByteView piv);
   ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
   ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, SlotKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,

@@ -84,8 +84,11 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
                            const OscoreOption& option) {
   const bool is_request = coap.is_request();
   PendingRequest* request = nullptr;
-  std::vector<ContextSlot*> bases;
-  Bytes request_kid, request_piv;
+  std::vector<ContextSlot*>& bases = bases_buffer;
+  bases.clear();
+  // Views into the option (requests) or into the pending request (responses), which
+  // stays in the table until this function completes it.
+  ByteView request_kid, request_piv;
   Role requester = Role::Client;
 
   if (is_request) {
@@ -93,11 +96,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       rec.status = DecryptStatus::NoContext;
       rec.problem = "request without kid";
     } else {
-      request_kid.assign(option.kid->begin(), option.kid->end());
-      request_piv.assign(option.partial_iv.begin(), option.partial_iv.end());
-      for (ContextSlot* s : store.by_kid(*option.kid)) {
-        if (s->kind != SlotKind::KudosTemp) bases.push_back(s);
-      }
+      request_kid = *option.kid;
+      request_piv = option.partial_iv;
+      store.by_kid(*option.kid, bases);
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == SlotKind::KudosTemp; });
     }
   } else {
     request = exchanges.match_response(frame.src, frame.dst, coap.token, coap.type,
@@ -112,7 +114,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     } else {
       request_kid = request->kid;
       request_piv = request->piv;
-      requester = request->slot->client_id == request->kid ? Role::Client : Role::Server;
+      requester = same_bytes(request->slot->client_id, request_kid) ? Role::Client : Role::Server;
       bases.push_back(request->slot);
       for (auto it = request->slot->association->slots.rbegin();
            it != request->slot->association->slots.rend(); ++it) {
@@ -161,7 +163,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       continue;
     }
     Association& assoc = *base->association;
-    const Role sender = is_request ? (base->client_id == request_kid ? Role::Client : Role::Server)
+    const Role sender = is_request ? (same_bytes(base->client_id, request_kid) ? Role::Client : Role::Server)
                                    : other(requester);
     const KudosContribution mine{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
     std::vector<KudosDerivation> derivations{KudosDerivation::Draft14, KudosDerivation::Draft07Style};
@@ -198,7 +200,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     Role sender;
     AeadInputs in;
     if (is_request) {
-      sender = base.client_id == request_kid ? Role::Client : Role::Server;
+      sender = same_bytes(base.client_id, request_kid) ? Role::Client : Role::Server;
       in.sender_id = request_kid;
       in.nonce_id = request_kid;
       in.nonce_piv = option.partial_iv;
@@ -230,7 +232,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     if (!assoc.oriented && is_request && base.kind == SlotKind::Keys) {
       // The key file may list the IDs the other way round; the client is whoever
       // sends the first request.
-      if (base.client_id != request_kid) std::swap(base.client_id, base.server_id);
+      if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
       sender = Role::Client;
       assoc.used_recipient_ids[0] = {base.server_id};
       assoc.used_recipient_ids[1] = {base.client_id};
@@ -295,7 +297,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 }
 
 PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& coap,
-                                         const Bytes& kid, const Bytes& piv) {
+                                         ByteView kid, ByteView piv) {
   PendingRequest req;
   req.frame = frame.number;
   req.time_us = frame.time_us;
@@ -306,8 +308,8 @@ PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& 
   req.type = coap.type;
   req.observe = coap.body.has(kOptObserve);
   req.oscore = coap.body.has(kOptOscore);
-  req.kid = kid;
-  req.piv = piv;
+  req.kid.assign(kid.begin(), kid.end());
+  req.piv.assign(piv.begin(), piv.end());
   return exchanges.add_request(std::move(req));
 }
 

@@ -127,7 +127,6 @@ void Engine::process(const Frame& frame) {
   }
   ++summary.coap_messages;
 
-  duplicates.expire(frame.time_us);  // cheap: it pops what has expired
   if (frame.time_us - last_expiry_us > kExchangeLifetimeUs / 4) {
     exchanges.expire(frame.time_us);
     last_expiry_us = frame.time_us;

@@ -9,14 +9,6 @@ namespace {
 // after a generous multiple of the exchange lifetime.
 constexpr std::int64_t kObserveIdleUs = 4 * kExchangeLifetimeUs;
 
-std::int64_t lifetime(CoapType type) {
-  switch (type) {
-    case CoapType::Con: return kExchangeLifetimeUs;
-    case CoapType::Non: return kNonLifetimeUs;
-    default: return kMaxTransmitWaitUs;
-  }
-}
-
 }  // namespace
 
 std::uint64_t fingerprint(ByteView data, std::uint64_t seed) {
@@ -75,37 +67,6 @@ void ExchangeTable::expire(std::int64_t now_us) {
     const std::int64_t idle = r.observe ? kObserveIdleUs : kExchangeLifetimeUs;
     return now_us - r.last_use_us > idle;
   });
-}
-
-bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t message_id,
-                           ByteView datagram, std::uint64_t frame, std::int64_t now_us,
-                           std::uint64_t* original_frame) {
-  const std::uint64_t d = fingerprint(datagram);
-  const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
-                                static_cast<std::uint8_t>(message_id)};
-  const std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
-  auto it = entries_.find(key);
-  if (it != entries_.end() && now_us - it->second.time_us <= lifetime(type) && it->second.digest == d) {
-    if (original_frame) *original_frame = it->second.frame;
-    return true;
-  }
-  entries_.insert_or_assign(key, Entry{d, now_us, frame});
-  order_[static_cast<std::size_t>(type)].emplace_back(now_us, key);
-  return false;
-}
-
-void DuplicateFilter::expire(std::int64_t now_us) {
-  // Oldest first, so expiry costs what expires, not the whole table.
-  for (std::size_t type = 0; type < order_.size(); ++type) {
-    auto& order = order_[type];
-    const std::int64_t lifetime_us = lifetime(static_cast<CoapType>(type));
-    while (!order.empty() && now_us - order.front().first > lifetime_us) {
-      const auto [time_us, key] = order.front();
-      order.pop_front();
-      auto it = entries_.find(key);
-      if (it != entries_.end() && it->second.time_us == time_us) entries_.erase(it);
-    }
-  }
 }
 
 }  // namespace oidu

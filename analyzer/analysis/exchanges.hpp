@@ -6,11 +6,10 @@
 // never the whole capture.
 #pragma once
 #include <cstdint>
-#include <array>
-#include <deque>
 #include <optional>
 #include <unordered_map>
 
+#include "analysis/duplicate_filter.hpp"
 #include "capture/capture.hpp"
 #include "wire/coap.hpp"
 
@@ -62,40 +61,6 @@ class ExchangeTable {
   };
   std::unordered_map<Key, PendingRequest, KeyHash> by_token_;
 };
-
-// CoAP message deduplication (RFC 7252 4.5): the same Message ID from the same endpoint
-// within EXCHANGE_LIFETIME is a retransmission, not a new message.
-class DuplicateFilter {
- public:
-  // True if this (source, type, Message ID, bytes) was already seen recently.
-  bool seen(const Endpoint& src, CoapType type, std::uint16_t message_id, ByteView datagram,
-            std::uint64_t frame, std::int64_t now_us, std::uint64_t* original_frame);
-  void expire(std::int64_t now_us);
-
- private:
-  // Keyed by a fingerprint of (source, type, Message ID): a collision would also need
-  // the same datagram digest to be taken for a retransmission. Small entries, because
-  // a busy capture keeps EXCHANGE_LIFETIME's worth of them.
-  struct Entry {
-    std::uint64_t digest;
-    std::int64_t time_us;
-    std::uint64_t frame;
-  };
-  struct Identity {
-    std::size_t operator()(std::uint64_t k) const { return static_cast<std::size_t>(k); }
-  };
-  std::unordered_map<std::uint64_t, Entry, Identity> entries_;
-  // (time, key), oldest first, one queue per message type since each type has its own
-  // lifetime.
-  std::array<std::deque<std::pair<std::int64_t, std::uint64_t>>, 4> order_;
-};
-
-// RFC 7252 4.8.2: how long a peer may send a copy of a message of each type. A CON is
-// retransmitted within EXCHANGE_LIFETIME, a NON within NON_LIFETIME, and a piggybacked
-// ACK is sent again only in answer to a retransmitted CON, within MAX_TRANSMIT_WAIT.
-inline constexpr std::int64_t kExchangeLifetimeUs = 247'000'000;
-inline constexpr std::int64_t kNonLifetimeUs = 145'000'000;
-inline constexpr std::int64_t kMaxTransmitWaitUs = 93'000'000;
 
 // FNV-1a over bytes, chained from `seed`: a cheap fingerprint for table keys and for
 // telling a retransmitted copy from a different message.

@@ -11,6 +11,7 @@ namespace oidu {
 namespace {
 
 bool contains(const std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
+  if (ranges.empty() || std::prev(ranges.end())->second < v) return false;
   auto it = ranges.upper_bound(v);
   if (it == ranges.begin()) return false;
   --it;
@@ -18,6 +19,18 @@ bool contains(const std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_
 }
 
 void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
+  // A sender counts up: almost every PIV extends the highest range, found without a search.
+  if (!ranges.empty()) {
+    auto last = std::prev(ranges.end());
+    if (last->second + 1 == v) {
+      last->second = v;
+      return;
+    }
+    if (last->second < v) {
+      ranges.emplace_hint(ranges.end(), v, v);
+      return;
+    }
+  }
   auto next = ranges.upper_bound(v);
   if (next != ranges.begin()) {
     auto prev = std::prev(next);
@@ -46,7 +59,16 @@ void Engine::track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView 
   // Keyed by the key's bytes, not the context: two contexts that happen to derive the
   // same key (e.g. both peers with one Sender ID) share one nonce space.
   const std::uint8_t separator = static_cast<std::uint8_t>(nonce_id.size());
-  PivHistory& h = nonces[fingerprint(nonce_id, fingerprint(ByteView(&separator, 1), fingerprint(key)))];
+  const std::uint64_t table_key = fingerprint(nonce_id, fingerprint(ByteView(&separator, 1), fingerprint(key)));
+  auto& cache = m.slot.recent_nonce_histories;
+  auto cached = std::find_if(cache.begin(), cache.end(), [&](const auto& c) { return c.second && c.first == table_key; });
+  if (cached == cache.end()) {
+    // Histories are never erased and the table's nodes never move: the pointer stays good.
+    cached = cache.begin() + static_cast<std::ptrdiff_t>(m.slot.next_nonce_history);
+    *cached = {table_key, &nonces[table_key]};
+    m.slot.next_nonce_history = (m.slot.next_nonce_history + 1) % cache.size();
+  }
+  PivHistory& h = *cached->second;
   const std::uint64_t v = piv_value(piv);
   const std::uint64_t d = fingerprint(ciphertext);
   if (contains(h.ranges, v)) {

@@ -1,5 +1,6 @@
 // Byte strings and their hex form, shared by every layer.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -20,5 +21,7 @@ std::string to_hex(ByteView bytes);
 std::optional<Bytes> from_hex(std::string_view text);
 
 inline ByteView view(const Bytes& b) { return ByteView(b.data(), b.size()); }
+
+inline bool same_bytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 }  // namespace oidu

@@ -6,7 +6,7 @@
 // client is decided from the traffic, not from the key file.
 #pragma once
 #include <algorithm>
-#include <deque>
+#include <memory>
 #include <optional>
 
 #include "core/bytes.hpp"
@@ -71,6 +71,7 @@ class SecurityContext {
 
  private:
   struct Keys {
+    Bytes id;
     Bytes raw;
     AeadKey aead;
   };
@@ -80,8 +81,10 @@ class SecurityContext {
   const AeadInfo* alg_;
   Bytes common_iv_;
   // A context has two Sender IDs (a few more when one side's IDs are tried both ways),
-  // so a short list scanned in place beats any tree; a deque keeps references stable.
-  std::deque<std::pair<Bytes, Keys>> keys_;
+  // so a short list scanned in place beats any tree. Each entry leads with its ID packed
+  // into a word (exact up to 7 bytes), so the scan compares words and touches only the
+  // key it finds: with thousands of contexts, every pointer followed is a cache miss.
+  std::vector<std::pair<std::uint64_t, std::unique_ptr<Keys>>> keys_;
 };
 
 }  // namespace oidu

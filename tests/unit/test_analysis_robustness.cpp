@@ -71,6 +71,28 @@ Msg notification(std::uint8_t n, std::uint16_t mid, bool own_piv) {
   return m;
 }
 
+TEST(NonceReuse, LatePartialIvFillingAGapIsNoReuseButAnOldOneAgainIs) {
+  auto f = figure_flow();
+  for (std::uint64_t seq : {5u, 9u, 7u}) {
+    Msg m;
+    m.seq = seq;
+    f->request(m);
+    f->response();
+  }
+  Msg late;  // fills the gap 6..8 next to 7: still new
+  late.seq = 8;
+  f->request(late);
+  f->response();
+  Msg again;  // 7 was used, with other content
+  again.seq = 7;
+  again.payload = Bytes{'o', 't', 'h', 'e', 'r'};
+  const auto reuse = f->request(again);
+  const auto r = analyze(*f);
+  ASSERT_EQ(r->message(reuse).status, DecryptStatus::Decrypted);
+  EXPECT_EQ(r->count("NONCE_REUSE"), 1u) << r->describe();
+  expect_one(*r, "NONCE_REUSE", reuse, Severity::Error);
+}
+
 TEST(NonceReuse, TwoNotificationsWithoutPartialIv) {
   // Both reuse the request's nonce (RFC 8613 5.2): two different plaintexts, one nonce.
   // RFC 8613 8.3 requires the server's own Partial IV in notifications for this reason.

@@ -1,0 +1,93 @@
+#include "analysis/duplicate_filter.hpp"
+
+#include <bit>
+
+#include "analysis/exchanges.hpp"
+
+namespace oidu {
+namespace {
+
+constexpr std::size_t kMinCapacity = 1024;
+
+}  // namespace
+
+std::int64_t duplicate_lifetime_us(CoapType type) {
+  switch (type) {
+    case CoapType::Con: return kExchangeLifetimeUs;
+    case CoapType::Non: return kNonLifetimeUs;
+    default: return kMaxTransmitWaitUs;
+  }
+}
+
+std::size_t DuplicateFilter::home(std::uint64_t key) const {
+  // Fibonacci hashing spreads the fingerprint's bits over the power-of-two table.
+  const int shift = 64 - std::countr_zero(slots_.size());
+  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
+std::size_t DuplicateFilter::live(std::int64_t now_us) const {
+  std::size_t n = 0;
+  for (const Slot& s : slots_) n += s.key != 0 && s.expires_us >= now_us;
+  return n;
+}
+
+void DuplicateFilter::rebuild(std::int64_t now_us) {
+  std::vector<Slot> kept;
+  kept.reserve(live(now_us));
+  for (const Slot& s : slots_) {
+    if (s.key != 0 && s.expires_us >= now_us) kept.push_back(s);
+  }
+  // At most half full afterwards: the next rebuild (at three quarters) comes after at
+  // least half as many insertions as there are live entries, so rebuilding costs O(1)
+  // per message, and the table stays within four slots per live entry. The old table
+  // goes before the new one comes, so the peak is one table plus the live entries.
+  const std::size_t capacity = std::max(kMinCapacity, std::bit_ceil(2 * kept.size() + 1));
+  slots_ = std::vector<Slot>();
+  slots_.assign(capacity, Slot{});
+  used_ = kept.size();
+  const std::size_t mask = capacity - 1;
+  for (const Slot& s : kept) {
+    std::size_t i = home(s.key);
+    while (slots_[i].key != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t message_id,
+                           ByteView datagram, std::uint64_t frame, std::int64_t now_us,
+                           std::uint64_t* original_frame) {
+  if (slots_.empty() || 4 * (used_ + 1) > 3 * slots_.size()) rebuild(now_us);
+  const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
+                                static_cast<std::uint8_t>(message_id)};
+  std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
+  if (key == 0) key = 1;  // 0 marks a free slot
+  const std::uint64_t hash = fingerprint(datagram);
+  const auto digest = static_cast<std::uint32_t>(hash ^ (hash >> 32));
+  const Slot fresh{key, now_us + duplicate_lifetime_us(type), digest, static_cast<std::uint32_t>(frame)};
+
+  const std::size_t mask = slots_.size() - 1;
+  Slot* reusable = nullptr;  // the first expired slot on the probe path
+  for (std::size_t i = home(key);; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.key == key) {
+      if (s.expires_us >= now_us && s.digest == digest) {
+        if (original_frame) *original_frame = s.frame;
+        return true;
+      }
+      s = fresh;  // expired, or the Message ID was reused for another message
+      return false;
+    }
+    if (s.key == 0) {
+      if (reusable) {
+        *reusable = fresh;
+      } else {
+        s = fresh;
+        ++used_;
+      }
+      return false;
+    }
+    if (!reusable && s.expires_us < now_us) reusable = &s;
+  }
+}
+
+}  // namespace oidu
