@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config           # toolchain
   libssl-dev                                 # OpenSSL 3 EVP: HKDF and every AEAD
   libpcap-dev                                # reading pcap and pcapng
+  libxxhash-dev                              # XXH3: fingerprints in the engine's hot tables
   nlohmann-json3-dev                         # JSON key files and reports
   libcli11-dev                               # command-line parsing
   libgtest-dev                               # unit tests

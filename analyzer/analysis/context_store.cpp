@@ -1,7 +1,5 @@
 #include "analysis/context_store.hpp"
 
-#include "analysis/exchanges.hpp"
-
 #include <algorithm>
 
 namespace oidu {
@@ -12,8 +10,9 @@ ContextSlot& ContextStore::add(ContextSlot slot) {
   ContextSlot* s = slots_.back().get();
   // Slots only come in increasing id order, so putting each first keeps lists newest first.
   const auto index = [&](const Bytes& id) {
-    auto& list = by_kid_[fingerprint(id)];
-    list.insert(list.begin(), s);
+    KidSlots& list = by_kid_[pack_short(id)];
+    if (list.newest) list.older.insert(list.older.begin(), list.newest);
+    list.newest = s;
   };
   index(s->client_id);
   if (s->server_id != s->client_id) index(s->server_id);
@@ -21,12 +20,14 @@ ContextSlot& ContextStore::add(ContextSlot slot) {
 }
 
 void ContextStore::by_kid(ByteView kid, std::vector<ContextSlot*>& out) const {
-  auto it = by_kid_.find(fingerprint(kid));
+  auto it = by_kid_.find(pack_short(kid));
   if (it == by_kid_.end()) return;
-  const auto same = [&](const Bytes& id) { return std::equal(id.begin(), id.end(), kid.begin(), kid.end()); };
-  for (ContextSlot* s : it->second) {
-    if (same(s->client_id) || same(s->server_id)) out.push_back(s);
-  }
+  const auto add = [&](ContextSlot* s) {
+    if (kid.size() <= kPackedExactLength || same_bytes(s->client_id, kid) || same_bytes(s->server_id, kid))
+      out.push_back(s);
+  };
+  add(it->second.newest);
+  for (ContextSlot* s : it->second.older) add(s);
 }
 
 }  // namespace oidu

@@ -45,9 +45,14 @@ class ContextStore {
 
  private:
   std::deque<std::unique_ptr<ContextSlot>> slots_;
-  // Fingerprint of a Sender ID -> the slots using it, newest first. Many contexts may
-  // share one ID (every server "00"), so each lookup reads one short list.
-  std::unordered_map<std::uint64_t, std::vector<ContextSlot*>> by_kid_;
+  // A Sender ID (packed, see pack_short) -> the slots using it, newest first. The newest
+  // sits in the table's own node: with thousands of contexts every pointer followed is
+  // a cache miss, and most IDs belong to one context.
+  struct KidSlots {
+    ContextSlot* newest = nullptr;
+    std::vector<ContextSlot*> older;  // newest first
+  };
+  std::unordered_map<std::uint64_t, KidSlots> by_kid_;
 };
 
 }  // namespace oidu

@@ -92,7 +92,7 @@ struct Engine {
   void track_network(Observed& m);
 
   // nonce_tracker.cpp
-  void track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView piv, ByteView ciphertext);
+  void track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv, ByteView ciphertext);
 };
 
 std::uint64_t piv_value(ByteView piv);  // big-endian, up to 8 bytes

@@ -275,7 +275,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     }
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
-    track_nonce(m, sc.raw_key_for(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
+    track_nonce(m, sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
     track_kudos(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
     track_network(m);

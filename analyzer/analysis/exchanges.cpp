@@ -1,6 +1,9 @@
 #include "analysis/exchanges.hpp"
 
 #include <algorithm>
+#include <array>
+
+#include <xxhash.h>
 
 namespace oidu {
 namespace {
@@ -12,19 +15,16 @@ constexpr std::int64_t kObserveIdleUs = 4 * kExchangeLifetimeUs;
 }  // namespace
 
 std::uint64_t fingerprint(ByteView data, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (auto b : data) {
-    h ^= b;
-    h *= 1099511628211ULL;
-  }
-  return h;
+  return XXH3_64bits_withSeed(data.data(), data.size(), seed);
 }
 
 std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed) {
   const std::size_t n = e.ip.version == 4 ? 4 : 16;
-  std::uint64_t h = fingerprint(ByteView(e.ip.bytes.data(), n), seed);
-  const std::uint8_t port[2] = {static_cast<std::uint8_t>(e.port >> 8), static_cast<std::uint8_t>(e.port)};
-  return fingerprint(ByteView(port, 2), h);
+  std::array<std::uint8_t, 18> bytes{};
+  std::copy_n(e.ip.bytes.begin(), n, bytes.begin());
+  bytes[n] = static_cast<std::uint8_t>(e.port >> 8);
+  bytes[n + 1] = static_cast<std::uint8_t>(e.port);
+  return XXH3_64bits_withSeed(bytes.data(), n + 2, seed);
 }
 
 std::size_t ExchangeTable::KeyHash::operator()(const Key& k) const {

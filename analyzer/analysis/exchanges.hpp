@@ -62,8 +62,9 @@ class ExchangeTable {
   std::unordered_map<Key, PendingRequest, KeyHash> by_token_;
 };
 
-// FNV-1a over bytes, chained from `seed`: a cheap fingerprint for table keys and for
-// telling a retransmitted copy from a different message.
+// XXH3 (libxxhash) over bytes, chained from `seed`: a fingerprint for table keys and for
+// telling a retransmitted copy from a different message. It runs several times per
+// message, so it takes words at a time where FNV-1a took bytes.
 std::uint64_t fingerprint(ByteView data, std::uint64_t seed = 1469598103934665603ULL);
 std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed = 1469598103934665603ULL);
 

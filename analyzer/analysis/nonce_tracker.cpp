@@ -54,12 +54,11 @@ void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
 
 }  // namespace
 
-void Engine::track_nonce(Observed& m, ByteView key, ByteView nonce_id, ByteView piv,
+void Engine::track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv,
                          ByteView ciphertext) {
-  // Keyed by the key's bytes, not the context: two contexts that happen to derive the
-  // same key (e.g. both peers with one Sender ID) share one nonce space.
-  const std::uint8_t separator = static_cast<std::uint8_t>(nonce_id.size());
-  const std::uint64_t table_key = fingerprint(nonce_id, fingerprint(ByteView(&separator, 1), fingerprint(key)));
+  // Keyed by the key (its digest), not the context: two contexts that happen to derive
+  // the same key (e.g. both peers with one Sender ID) share one nonce space.
+  const std::uint64_t table_key = fingerprint(nonce_id, key_digest ^ nonce_id.size());
   auto& cache = m.slot.recent_nonce_histories;
   auto cached = std::find_if(cache.begin(), cache.end(), [&](const auto& c) { return c.second && c.first == table_key; });
   if (cached == cache.end()) {

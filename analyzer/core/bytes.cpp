@@ -48,4 +48,15 @@ std::optional<Bytes> from_hex(std::string_view text) {
   return out;
 }
 
+std::uint64_t pack_short(ByteView bytes) {
+  std::uint64_t word = static_cast<std::uint64_t>(std::min<std::size_t>(bytes.size(), 0xff)) << 56;
+  if (bytes.size() <= kPackedExactLength) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) word |= static_cast<std::uint64_t>(bytes[i]) << (8 * i);
+    return word;
+  }
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: IDs are short, this runs rarely
+  for (auto b : bytes) h = (h ^ b) * 1099511628211ULL;
+  return word | (h & 0x00ffffffffffffffULL);
+}
+
 }  // namespace oidu

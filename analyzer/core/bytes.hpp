@@ -24,4 +24,11 @@ inline ByteView view(const Bytes& b) { return ByteView(b.data(), b.size()); }
 
 inline bool same_bytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
+// A short byte string (an OSCORE ID) as one word: its length in the top byte and the
+// bytes below. Exact (two strings pack alike only if equal) up to kPackedExactLength
+// bytes, which covers every ID a 13-byte AEAD nonce allows; longer strings get their
+// length and a hash, and whoever compares them must compare the bytes too.
+inline constexpr std::size_t kPackedExactLength = 7;
+std::uint64_t pack_short(ByteView bytes);
+
 }  // namespace oidu

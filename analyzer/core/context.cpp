@@ -56,20 +56,6 @@ ByteView message_aad(int aead, const AeadInputs& in) {
   return aad;
 }
 
-// An ID as one word: its length in the top byte and up to 7 bytes below, exact for
-// every ID the nonce of a 13-byte AEAD allows; longer IDs get their length and a hash
-// of their bytes, and are compared in full.
-std::uint64_t pack_id(ByteView id) {
-  std::uint64_t word = static_cast<std::uint64_t>(std::min<std::size_t>(id.size(), 0xff)) << 56;
-  if (id.size() < 8) {
-    for (std::size_t i = 0; i < id.size(); ++i) word |= static_cast<std::uint64_t>(id[i]) << (8 * i);
-    return word;
-  }
-  std::uint64_t h = 1469598103934665603ULL;
-  for (auto b : id) h = (h ^ b) * 1099511628211ULL;
-  return word | (h & 0x00ffffffffffffffULL);
-}
-
 }  // namespace
 
 bool ContextMaterial::same_triple(const ContextMaterial& other) const {
@@ -132,20 +118,24 @@ SecurityContext::SecurityContext(ContextMaterial material)
 std::size_t SecurityContext::max_id_length() const { return alg_->nonce_len - 1 - kPivLength; }
 
 SecurityContext::Keys& SecurityContext::keys(ByteView sender_id) {
-  const std::uint64_t packed = pack_id(sender_id);
+  const std::uint64_t packed = pack_short(sender_id);
   for (auto& [word, k] : keys_) {
-    if (word == packed && (sender_id.size() < 8 || std::equal(k->id.begin(), k->id.end(), sender_id.begin(), sender_id.end())))
-      return *k;
+    if (word == packed && (sender_id.size() <= kPackedExactLength || same_bytes(k->id, sender_id))) return *k;
   }
   Bytes raw = derive_key(material_, sender_id);
   AeadKey key(*alg_, raw);
-  keys_.emplace_back(packed, std::make_unique<Keys>(Keys{Bytes(sender_id.begin(), sender_id.end()), std::move(raw), std::move(key)}));
+  std::uint64_t digest = 1469598103934665603ULL;  // FNV-1a, once per key
+  for (auto b : raw) digest = (digest ^ b) * 1099511628211ULL;
+  keys_.emplace_back(packed, std::make_unique<Keys>(Keys{Bytes(sender_id.begin(), sender_id.end()), std::move(raw),
+                                                         std::move(key), digest}));
   return *keys_.back().second;
 }
 
 AeadKey& SecurityContext::key_for(ByteView sender_id) { return keys(sender_id).aead; }
 
 const Bytes& SecurityContext::raw_key_for(ByteView sender_id) { return keys(sender_id).raw; }
+
+std::uint64_t SecurityContext::key_digest(ByteView sender_id) { return keys(sender_id).digest; }
 
 bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext) {
   std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};

@@ -63,6 +63,8 @@ class SecurityContext {
   // The key protecting messages sent by `sender_id`, derived on first use and cached.
   AeadKey& key_for(ByteView sender_id);
   const Bytes& raw_key_for(ByteView sender_id);
+  // A 64-bit digest of that key, computed once: tells keys apart without reading them.
+  std::uint64_t key_digest(ByteView sender_id);
 
   bool seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext);
   bool open(const AeadInputs& in, ByteView ciphertext, Bytes& plaintext);
@@ -74,6 +76,7 @@ class SecurityContext {
     Bytes id;
     Bytes raw;
     AeadKey aead;
+    std::uint64_t digest;
   };
   Keys& keys(ByteView sender_id);
 

@@ -2,7 +2,12 @@
 // file down to UDP payloads, how fast OpenSSL opens AES-CCM-16-64-128 messages of the same
 // sizes, and both in one pass. The analyzer cannot beat this; the benchmark compares it with it.
 //
-// Usage: bench_limit CAPTURE [REPEAT]
+// The opens run twice: under one key (everything stays in the CPU caches), and under one
+// key per pair of endpoints, KEYS keys in all, as the capture's contexts use them: with
+// thousands of contexts each message meets a key schedule that is not in the cache, and
+// that cost belongs to the limit of decrypting this file, whoever does it.
+//
+// Usage: bench_limit CAPTURE [REPEAT [KEYS]]
 // Prints `key value` lines (times are the best of REPEAT runs, in seconds).
 #include <pcap/pcap.h>
 
@@ -14,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,19 +67,30 @@ std::optional<std::size_t> ciphertext_length(oidu::ByteView d) {
   return std::nullopt;
 }
 
-// One valid ciphertext per size, sealed once, so that every timed open verifies its tag
-// exactly as a successful OSCORE decryption does.
+// The keys, and one valid ciphertext per (key, size), sealed once, so that every timed
+// open verifies its tag exactly as a successful OSCORE decryption does.
 class Ciphertexts {
  public:
-  explicit Ciphertexts(oidu::AeadKey& key) : key_(key) {}
-  const oidu::Bytes& of_length(std::size_t n) {
-    auto it = by_length_.find(n);
-    if (it != by_length_.end()) return it->second;
-    oidu::Bytes plain(n - key_.alg().tag_len, 0x5a), sealed;
-    key_.seal(nonce(), aad(), oidu::view(plain), sealed);
-    return by_length_.emplace(n, std::move(sealed)).first->second;
+  explicit Ciphertexts(std::size_t keys) {
+    const oidu::AeadInfo* alg = oidu::aead_by_id(10);  // AES-CCM-16-64-128, the OSCORE default
+    keys_.reserve(keys);
+    for (std::size_t i = 0; i < keys; ++i) {
+      oidu::Bytes key(alg->key_len, 0x42);
+      for (std::size_t b = 0; b < 8; ++b) key[b] = static_cast<std::uint8_t>(i >> (8 * b));
+      keys_.emplace_back(*alg, oidu::view(key));
+    }
   }
-  std::size_t distinct() const { return by_length_.size(); }
+  std::size_t keys() const { return keys_.size(); }
+  oidu::AeadKey& key(std::size_t i) { return keys_[i]; }
+  const oidu::Bytes& sealed(std::size_t key, std::size_t n) {
+    auto it = sealed_.find({key, n});
+    if (it != sealed_.end()) return it->second;
+    oidu::Bytes plain(n - keys_[key].alg().tag_len, 0x5a), out;
+    keys_[key].seal(nonce(), aad(), oidu::view(plain), out);
+    lengths_.emplace(n);
+    return sealed_.emplace(std::make_pair(key, n), std::move(out)).first->second;
+  }
+  std::size_t distinct() const { return lengths_.size(); }
   // The nonce of an OSCORE message and an AAD of the size of its Enc_structure with a
   // two-byte kid and a one-byte Partial IV.
   static oidu::ByteView nonce() {
@@ -86,8 +103,30 @@ class Ciphertexts {
   }
 
  private:
-  oidu::AeadKey& key_;
-  std::map<std::size_t, oidu::Bytes> by_length_;
+  std::vector<oidu::AeadKey> keys_;
+  std::map<std::pair<std::size_t, std::size_t>, oidu::Bytes> sealed_;
+  std::set<std::size_t> lengths_;
+};
+
+// The key of a message: one per unordered pair of endpoints, as a context serves a pair.
+std::size_t key_of(const oidu::Frame& frame, std::size_t keys) {
+  if (keys == 1) return 0;
+  auto a = frame.src, b = frame.dst;
+  if (b < a) std::swap(a, b);
+  std::uint64_t h = 1469598103934665603ULL;
+  const auto mix = [&](const oidu::Endpoint& e) {
+    for (auto byte : e.ip.bytes) h = (h ^ byte) * 1099511628211ULL;
+    h = (h ^ e.port) * 1099511628211ULL;
+  };
+  mix(a);
+  mix(b);
+  return static_cast<std::size_t>(h % keys);
+}
+
+// One message to open: its key and the ciphertext of its size under that key.
+struct Work {
+  std::uint32_t key;
+  const oidu::Bytes* ciphertext;
 };
 
 struct Pass {
@@ -95,10 +134,11 @@ struct Pass {
   double seconds = 0;
 };
 
-// Read pass; with `key` and `cts` it also opens one ciphertext per OSCORE message, and
-// `lengths` (when given) receives every ciphertext length in file order.
-bool read_pass(const char* path, oidu::AeadKey* key, Ciphertexts* cts, std::vector<std::uint32_t>* lengths,
-               Pass& out) {
+// Read pass. With `plan`, it also opens each OSCORE message's ciphertext under its key,
+// as planned by an earlier pass; with `build` (and `cts`, `keys`), that earlier pass:
+// every message's key and ciphertext, sealed on the way.
+bool read_pass(const char* path, Ciphertexts* cts, std::size_t keys, std::vector<Work>* build,
+               const std::vector<Work>* plan, Pass& out) {
   Pcap p = open_pcap(path);
   if (!p) return false;
   const int link = pcap_datalink(p.get());
@@ -106,6 +146,7 @@ bool read_pass(const char* path, oidu::AeadKey* key, Ciphertexts* cts, std::vect
   oidu::Bytes plain;
   pcap_pkthdr* hdr = nullptr;
   const u_char* data = nullptr;
+  std::size_t next = 0;
   const auto start = Clock::now();
   int rc = 0;
   while ((rc = pcap_next_ex(p.get(), &hdr, &data)) == 1) {
@@ -113,12 +154,20 @@ bool read_pass(const char* path, oidu::AeadKey* key, Ciphertexts* cts, std::vect
     oidu::decode_link_frame(link, oidu::ByteView(data, hdr->caplen), frame);
     if (!frame.is_udp) continue;
     ++out.udp;
-    if (key == nullptr || cts == nullptr) continue;
+    if (cts == nullptr) continue;
     const auto n = ciphertext_length(frame.udp_payload);
-    if (!n || *n < key->alg().tag_len) continue;
-    if (lengths != nullptr) lengths->push_back(static_cast<std::uint32_t>(*n));
-    const oidu::Bytes& ct = cts->of_length(*n);
-    (key->open(Ciphertexts::nonce(), Ciphertexts::aad(), oidu::view(ct), plain) ? out.opened : out.failed)++;
+    if (!n || *n < cts->key(0).alg().tag_len) continue;
+    Work w{};
+    if (plan != nullptr) {
+      if (next >= plan->size()) return false;
+      w = (*plan)[next++];
+    } else {
+      const std::size_t k = key_of(frame, keys);
+      w = {static_cast<std::uint32_t>(k), &cts->sealed(k, *n)};
+      if (build != nullptr) build->push_back(w);
+    }
+    (cts->key(w.key).open(Ciphertexts::nonce(), Ciphertexts::aad(), oidu::view(*w.ciphertext), plain) ? out.opened
+                                                                                                     : out.failed)++;
   }
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (rc != PCAP_ERROR_BREAK) {
@@ -128,15 +177,13 @@ bool read_pass(const char* path, oidu::AeadKey* key, Ciphertexts* cts, std::vect
   return true;
 }
 
-void crypto_pass(oidu::AeadKey& key, Ciphertexts& cts, const std::vector<std::uint32_t>& lengths, Pass& out) {
+void crypto_pass(Ciphertexts& cts, const std::vector<Work>& work, Pass& out) {
   // Resolved before the clock starts: the crypto-only figure is OpenSSL and nothing else.
-  std::vector<const oidu::Bytes*> inputs;
-  inputs.reserve(lengths.size());
-  for (const auto n : lengths) inputs.push_back(&cts.of_length(n));
   oidu::Bytes plain;
   const auto start = Clock::now();
-  for (const auto* ct : inputs)
-    (key.open(Ciphertexts::nonce(), Ciphertexts::aad(), oidu::view(*ct), plain) ? out.opened : out.failed)++;
+  for (const Work& w : work)
+    (cts.key(w.key).open(Ciphertexts::nonce(), Ciphertexts::aad(), oidu::view(*w.ciphertext), plain) ? out.opened
+                                                                                                      : out.failed)++;
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
 }
 
@@ -147,42 +194,49 @@ void keep_best(Pass& best, const Pass& run, int round) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
-    std::fprintf(stderr, "usage: bench_limit CAPTURE [REPEAT]\n");
+  if (argc < 2 || argc > 4) {
+    std::fprintf(stderr, "usage: bench_limit CAPTURE [REPEAT [KEYS]]\n");
     return 2;
   }
   const char* path = argv[1];
-  const int repeat = argc == 3 ? std::max(1, std::atoi(argv[2])) : 3;
-  const oidu::AeadInfo* alg = oidu::aead_by_id(10);  // AES-CCM-16-64-128, the OSCORE default
-  const oidu::Bytes key_bytes(alg->key_len, 0x42);
-  oidu::AeadKey key(*alg, oidu::view(key_bytes));
-  Ciphertexts cts(key);
+  const int repeat = argc >= 3 ? std::max(1, std::atoi(argv[2])) : 3;
+  const std::size_t keys = argc == 4 ? static_cast<std::size_t>(std::max(1, std::atoi(argv[3]))) : 1;
+  Ciphertexts cts(keys);
 
-  // Untimed: the sizes of every OSCORE ciphertext, in file order, and the file in the page cache.
-  std::vector<std::uint32_t> lengths;
+  // Untimed: every message's key and ciphertext, in file order, all sealed, and the file
+  // in the page cache.
+  std::vector<Work> one_key, many_keys;
   Pass scan;
-  if (!read_pass(path, &key, &cts, &lengths, scan)) return 1;
+  if (!read_pass(path, &cts, 1, &one_key, nullptr, scan) || !read_pass(path, &cts, keys, &many_keys, nullptr, scan))
+    return 1;
   if (scan.failed != 0) {
     std::fprintf(stderr, "bench_limit: %llu AES-CCM opens failed\n", static_cast<unsigned long long>(scan.failed));
     return 1;
   }
 
-  Pass read_only, crypto_only, both;
+  Pass read_only, crypto_one, both_one, crypto_many, both_many;
   for (int r = 0; r < repeat; ++r) {
-    Pass a, b, c;
-    if (!read_pass(path, nullptr, nullptr, nullptr, a)) return 1;
-    crypto_pass(key, cts, lengths, b);
-    if (!read_pass(path, &key, &cts, nullptr, c)) return 1;
+    Pass a, b, c, d, e;
+    if (!read_pass(path, nullptr, 1, nullptr, nullptr, a)) return 1;
+    crypto_pass(cts, one_key, b);
+    if (!read_pass(path, &cts, 1, nullptr, &one_key, c)) return 1;
+    crypto_pass(cts, many_keys, d);
+    if (!read_pass(path, &cts, keys, nullptr, &many_keys, e)) return 1;
     keep_best(read_only, a, r);
-    keep_best(crypto_only, b, r);
-    keep_best(both, c, r);
+    keep_best(crypto_one, b, r);
+    keep_best(both_one, c, r);
+    keep_best(crypto_many, d, r);
+    keep_best(both_many, e, r);
   }
   std::printf("frames %llu\n", static_cast<unsigned long long>(read_only.frames));
   std::printf("udp %llu\n", static_cast<unsigned long long>(read_only.udp));
-  std::printf("ciphertexts %zu\n", lengths.size());
+  std::printf("ciphertexts %zu\n", one_key.size());
   std::printf("distinct_sizes %zu\n", cts.distinct());
+  std::printf("keys %zu\n", keys);
   std::printf("read_s %.6f\n", read_only.seconds);
-  std::printf("crypto_s %.6f\n", crypto_only.seconds);
-  std::printf("read_crypto_s %.6f\n", both.seconds);
+  std::printf("crypto_s %.6f\n", crypto_one.seconds);
+  std::printf("read_crypto_s %.6f\n", both_one.seconds);
+  std::printf("crypto_keys_s %.6f\n", crypto_many.seconds);
+  std::printf("read_crypto_keys_s %.6f\n", both_many.seconds);
   return 0;
 }

@@ -3,7 +3,8 @@
 #   (a) oscore-idu analyze (all keys given), full JSON and --no-messages;
 #   (b) tshark with its built-in OSCORE decryption (key table `oscore_contexts`);
 #   (c) tshark with the oscore_idu plugin (preference oscore_idu.key_file);
-#   (d) the physical limit: libpcap reading alone, AES-CCM-16-64-128 alone, and both;
+#   (d) the physical limit: libpcap reading alone, AES-CCM-16-64-128 alone, and both, under
+#       one key and under one key per context (as many keys as the key file has records);
 # then the ratios against the targets. Not a ctest test: timings depend on the machine.
 #
 # Usage: tests/bench/run.sh BUILD_DIR [PAIRS] [MESSAGES]     (defaults 10000 1000000)
@@ -118,13 +119,15 @@ echo "   $(du -h "$CAPTURE" | cut -f1), $(grep -vc '^\s*\(#\|$\)' "$KEYS") key r
 
 # --- (d) the physical limit (first: it also warms the page cache) -------------------------
 
-echo "== (d) libpcap read + AES-CCM-16-64-128 (bench_limit, best of 3)"
-measure limit "$LIMIT" "$CAPTURE" 3 || die "bench_limit failed"
+CONTEXTS=$(grep -vc '^\s*\(#\|$\)' "$KEYS")
+echo "== (d) libpcap read + AES-CCM-16-64-128 under 1 and $CONTEXTS keys (bench_limit, best of 3)"
+measure limit "$LIMIT" "$CAPTURE" 3 "$CONTEXTS" || die "bench_limit failed"
 L_RSS=$RSS L_CPU=$CPU
 val() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/limit.out"; }
 N=$(val udp)
 CIPHERTEXTS=$(val ciphertexts)
 READ_S=$(val read_s); CRYPTO_S=$(val crypto_s); BOTH_S=$(val read_crypto_s)
+CRYPTO_KEYS_S=$(val crypto_keys_s); BOTH_KEYS_S=$(val read_crypto_keys_s)
 echo "   $(val frames) frames, $N UDP datagrams, $CIPHERTEXTS OSCORE ciphertexts of $(val distinct_sizes) sizes"
 
 # --- (a) the analyzer ---------------------------------------------------------------------
@@ -206,6 +209,8 @@ B_RATE=$(calc "$B_FRAMES / $B_WALL")
 READ_RATE=$(calc "$N / $READ_S")
 CRYPTO_RATE=$(calc "$CIPHERTEXTS / $CRYPTO_S")
 BOTH_RATE=$(calc "$N / $BOTH_S")
+CRYPTO_KEYS_RATE=$(calc "$CIPHERTEXTS / $CRYPTO_KEYS_S")
+BOTH_KEYS_RATE=$(calc "$N / $BOTH_KEYS_S")
 
 echo
 echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tshark messages over the $TSHARK_SCOPE"
@@ -226,8 +231,11 @@ if [[ $HAVE_PLUGIN -eq 1 ]]; then
 fi
 row "limit: libpcap read (pcap_next_ex + decode)" "$READ_RATE" "" "" "$(calc "sprintf(\"%.3f s\", $READ_S)")"
 row "limit: AES-CCM-16-64-128 open, same sizes" "$CRYPTO_RATE" "" "" "$(calc "sprintf(\"%.3f s\", $CRYPTO_S)")"
-row "limit: libpcap read + AES-CCM open" "$BOTH_RATE" "$(mib "$L_RSS") MiB" "$L_CPU%" \
-  "$(calc "sprintf(\"%.3f s, best of 3\", $BOTH_S)")"
+row "limit: libpcap read + AES-CCM open" "$BOTH_RATE" "" "" "$(calc "sprintf(\"%.3f s, best of 3\", $BOTH_S)")"
+row "limit: AES-CCM open, one key per context" "$CRYPTO_KEYS_RATE" "" "" \
+  "$(calc "sprintf(\"%.3f s, %d keys\", $CRYPTO_KEYS_S, $CONTEXTS)")"
+row "limit: libpcap read + AES-CCM, key per context" "$BOTH_KEYS_RATE" "$(mib "$L_RSS") MiB" "$L_CPU%" \
+  "$(calc "sprintf(\"%.3f s, best of 3\", $BOTH_KEYS_S)")"
 echo "tshark's built-in OSCORE knows only the key table's contexts, not those derived by ID update or KUDOS."
 echo
 
@@ -239,7 +247,11 @@ target() {  # target NAME VALUE OP BOUND
   printf '%-58s %10s  (target %s %s)  %s\n' "$1" "$(calc "sprintf(\"%.2f\", $2)")" "$3" "$4" "$ok"
 }
 target "analyzer / tshark built-in (messages/s)" "$(calc "$A_RATE / $B_RATE")" ">=" 30
-target "analyzer / (libpcap read + AES-CCM) (messages/s)" "$(calc "$A_RATE / $BOTH_RATE")" ">=" 0.5
+# The limit of decrypting this file: its messages are protected under one key per
+# context, and with thousands of contexts the key schedules do not stay in the caches.
+# The one-key figure, where they do, is printed for comparison.
+target "analyzer / (libpcap read + AES-CCM, key per context)" "$(calc "$A_RATE / $BOTH_KEYS_RATE")" ">=" 0.5
+printf '%-58s %10s\n' "analyzer / (libpcap read + AES-CCM, one key)" "$(calc "sprintf(\"%.2f\", $A_RATE / $BOTH_RATE)")"
 target "analyzer peak RSS (MiB)" "$(calc "$A_RSS / 1024")" "<" 100
 if [[ $HAVE_PLUGIN -eq 1 ]]; then
   target "tshark+plugin time / tshark built-in time (same frames)" "$(calc "($P_WALL / $P_FRAMES) / ($B_WALL / $B_FRAMES)")" "<=" 1.3

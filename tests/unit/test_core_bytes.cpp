@@ -46,3 +46,28 @@ TEST(CoreBytes, RejectsBadHex) {
   EXPECT_FALSE(from_hex("0x0x12"));  // only one prefix
   EXPECT_FALSE(from_hex("12\n"));
 }
+
+namespace oidu {
+namespace {
+
+// IDs that differ only by trailing or leading zero bytes must not pack alike: "" and "00"
+// are different Sender IDs (RFC 8613 section 3.3 allows the empty one).
+TEST(PackShort, ShortStringsPackExactly) {
+  const std::vector<Bytes> ids{{}, {0x00}, {0x00, 0x00}, {0x01}, {0x01, 0x00}, {0x00, 0x01},
+                               {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      EXPECT_EQ(pack_short(ids[i]) == pack_short(ids[j]), i == j) << to_hex(ids[i]) << " vs " << to_hex(ids[j]);
+    }
+  }
+}
+
+TEST(PackShort, LongStringsKeepTheirLength) {
+  const Bytes eight(8, 0x42), nine(9, 0x42);
+  EXPECT_NE(pack_short(eight), pack_short(nine));
+  EXPECT_EQ(pack_short(eight), pack_short(Bytes(8, 0x42)));
+  EXPECT_EQ(pack_short(eight) >> 56, 8u);
+}
+
+}  // namespace
+}  // namespace oidu
