@@ -9,11 +9,11 @@ class CaptureState::Sink : public oidu::EventSink {
  public:
   explicit Sink(CaptureState& state) : state_(state) {}
   void on_message(const oidu::MessageRecord& m) override {
-    state_.frames_[m.frame].messages.push_back(m);
+    state_.messages_.add(m);
   }
   void on_procedure(const oidu::ProcedureRecord& p) override { state_.procedures_[p.id] = p; }
   void on_finding(const oidu::Finding& f) override {
-    state_.frames_[f.frame].findings.push_back(f);
+    state_.notes_[f.frame].findings.push_back(f);
   }
   void on_diagnostic(const oidu::Diagnostic& d) override {
     state_.add_diagnostic(d.frame, d.message);
@@ -37,7 +37,7 @@ void CaptureState::start(AnalysisSetup setup) {
 void CaptureState::add_diagnostic(std::uint64_t frame, std::string text) {
   // Diagnostics about the file as a whole (frame 0) go to the first frame fed.
   std::uint64_t at = frame != 0 ? frame : (last_fed_ != 0 ? last_fed_ : 1);
-  frames_[at].diagnostics.push_back(std::move(text));
+  notes_[at].diagnostics.push_back(std::move(text));
 }
 
 void CaptureState::feed(const oidu::Frame& frame) {
@@ -67,9 +67,14 @@ void CaptureState::finish() {
   }
 }
 
-const FrameResults* CaptureState::results(std::uint64_t frame) const {
-  auto it = frames_.find(frame);
-  return it == frames_.end() ? nullptr : &it->second;
+FrameResults CaptureState::results(std::uint64_t frame) const {
+  FrameResults r;
+  r.messages = messages_.messages(frame);
+  if (auto it = notes_.find(frame); it != notes_.end()) {
+    r.findings = it->second.findings;
+    r.diagnostics = it->second.diagnostics;
+  }
+  return r;
 }
 
 const oidu::ProcedureRecord* CaptureState::procedure(std::uint32_t id) const {
@@ -84,7 +89,8 @@ const oidu::Summary* CaptureState::summary() const {
 void CaptureState::reset() {
   analyzer_.reset();
   sink_.reset();
-  frames_.clear();
+  messages_.clear();
+  notes_.clear();
   procedures_.clear();
   pending_key_errors_.clear();
   last_fed_ = 0;

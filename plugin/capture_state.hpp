@@ -7,17 +7,26 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "message_store.hpp"
 
 namespace oidu_plugin {
 
-struct FrameResults {
-  std::vector<oidu::MessageRecord> messages;
+// Findings and diagnostics are few: kept as they come, for the frames that have any.
+struct FrameNotes {
   std::vector<oidu::Finding> findings;       // findings that name this frame
   std::vector<std::string> diagnostics;      // bad input, key table problems
+};
+
+// What is known about one frame; views valid until the state is reset.
+struct FrameResults {
+  std::vector<StoredMessage> messages;
+  std::span<const oidu::Finding> findings;
+  std::span<const std::string> diagnostics;
 };
 
 // Everything the engine needs to start on a file.
@@ -43,7 +52,7 @@ class CaptureState {
   bool finished() const { return finished_; }
   std::uint64_t last_fed() const { return last_fed_; }
 
-  const FrameResults* results(std::uint64_t frame) const;
+  FrameResults results(std::uint64_t frame) const;
   const oidu::ProcedureRecord* procedure(std::uint32_t id) const;
   const std::map<std::uint32_t, oidu::ProcedureRecord>& procedures() const { return procedures_; }
   const oidu::Summary* summary() const;
@@ -57,7 +66,8 @@ class CaptureState {
 
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<oidu::Analyzer> analyzer_;
-  std::map<std::uint64_t, FrameResults> frames_;
+  MessageStore messages_;
+  std::map<std::uint64_t, FrameNotes> notes_;
   std::map<std::uint32_t, oidu::ProcedureRecord> procedures_;
   std::vector<std::string> pending_key_errors_;
   std::uint64_t last_fed_ = 0;

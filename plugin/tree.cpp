@@ -2,7 +2,9 @@
 
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "fields.hpp"
 #include "wire/coap.hpp"
@@ -38,19 +40,21 @@ struct Source {
   }
 };
 
-const guint8* bytes_or_empty(const oidu::Bytes& b) {
+const guint8* bytes_or_empty(ByteView b) {
   static const guint8 empty = 0;
   return b.empty() ? &empty : b.data();
 }
 
 proto_item* add_bytes(proto_tree* tree, int field, const Source& src, ByteView where,
-                      const oidu::Bytes& value) {
+                      ByteView value) {
   auto [off, len] = src.locate(where);
   return proto_tree_add_bytes(tree, field, src.tvb, off, len, bytes_or_empty(value));
 }
 
-proto_item* add_generated_string(proto_tree* tree, int field, tvbuff_t* tvb, const std::string& s) {
-  proto_item* item = proto_tree_add_string(tree, field, tvb, 0, 0, s.c_str());
+proto_item* add_generated_string(proto_tree* tree, int field, tvbuff_t* tvb, std::string_view s) {
+  // Wireshark copies the value; it only needs the terminating NUL a view does not promise.
+  const std::string text(s);
+  proto_item* item = proto_tree_add_string(tree, field, tvb, 0, 0, text.c_str());
   proto_item_set_generated(item);
   return item;
 }
@@ -61,17 +65,15 @@ const oidu::CoapOption* find_option(const std::optional<oidu::CoapMessage>& coap
 }
 
 void add_oscore_option(proto_tree* tree, const Source& src,
-                       const std::optional<oidu::CoapMessage>& coap, const oidu::MessageRecord& m) {
+                       const std::optional<oidu::CoapMessage>& coap, const StoredMessage& m) {
   const oidu::CoapOption* wire_option = find_option(coap, oidu::kOptOscore);
   std::optional<oidu::OscoreOption> wire;
   if (wire_option != nullptr) {
     std::string ignored;
     wire = oidu::parse_oscore_option(wire_option->value, &ignored);
   }
-  const oidu::Bytes option_value =
-      wire_option ? oidu::Bytes(wire_option->value.begin(), wire_option->value.end()) : oidu::Bytes{};
-  proto_item* item = add_bytes(tree, hf.option, src, wire_option ? wire_option->value : ByteView{},
-                               option_value);
+  const ByteView option_value = wire_option ? wire_option->value : ByteView{};
+  proto_item* item = add_bytes(tree, hf.option, src, option_value, option_value);
   proto_tree* sub = proto_item_add_subtree(item, ett.option);
 
   if (!m.partial_iv.empty()) {
@@ -109,9 +111,8 @@ void add_oscore_option(proto_tree* tree, const Source& src,
 // Recipient-ID / Recipient-ID-Ack as options of the outer message (the engine flags them).
 void add_outer_id_options(proto_tree* tree, const Source& src,
                           const std::optional<oidu::CoapMessage>& coap,
-                          const oidu::MessageRecord& m) {
-  for (const auto& o : m.outer_options) {
-    if (o.number != oidu::kOptRecipientId && o.number != oidu::kOptRecipientIdAck) continue;
+                          const StoredMessage& m) {
+  for (const auto& o : m.outer_id_options) {
     const oidu::CoapOption* wire = find_option(coap, o.number);
     proto_item* item = add_bytes(
         tree, o.number == oidu::kOptRecipientId ? hf.recipient_id : hf.recipient_id_ack, src,
@@ -130,14 +131,12 @@ std::string code_label(std::uint8_t code) {
 }
 
 void add_inner_message(proto_tree* tree, tvbuff_t* parent, packet_info* pinfo,
-                       const oidu::MessageRecord& m) {
-  std::vector<oidu::CoapOption> options;
-  options.reserve(m.inner_options.size());
-  for (const auto& o : m.inner_options) options.push_back({o.number, oidu::view(o.value)});
-  const oidu::Bytes plain = oidu::encode_inner(*m.inner_code, options, oidu::view(m.payload));
-
+                       const StoredMessage& m) {
+  const ByteView plain = m.plaintext;
+  // A copy that lives as long as the tvb: the store is emptied when preferences change or
+  // the file is closed, which may happen while the GUI still shows this tree.
   auto* data = static_cast<guint8*>(wmem_alloc(pinfo->pool, plain.size()));
-  std::memcpy(data, plain.data(), plain.size());
+  if (!plain.empty()) std::memcpy(data, plain.data(), plain.size());
   const auto size = static_cast<guint>(plain.size());
   tvbuff_t* tvb = tvb_new_child_real_data(parent, data, size, static_cast<gint>(size));
   add_new_data_source(pinfo, tvb, "Decrypted OSCORE");
@@ -163,21 +162,19 @@ void add_inner_message(proto_tree* tree, tvbuff_t* parent, packet_info* pinfo,
     proto_tree* opt = proto_item_add_subtree(item, ett.inner_option);
     proto_tree_add_uint(opt, hf.inner_option_number, tvb, off, len, o.number);
     proto_tree_add_string(opt, hf.inner_option_name, tvb, off, len, name.c_str());
-    const oidu::Bytes value(o.value.begin(), o.value.end());
-    add_bytes(opt, hf.inner_option_value, src, o.value, value);
-    if (o.number == oidu::kOptRecipientId) add_bytes(opt, hf.recipient_id, src, o.value, value);
+    add_bytes(opt, hf.inner_option_value, src, o.value, o.value);
+    if (o.number == oidu::kOptRecipientId) add_bytes(opt, hf.recipient_id, src, o.value, o.value);
     if (o.number == oidu::kOptRecipientIdAck) {
-      add_bytes(opt, hf.recipient_id_ack, src, o.value, value);
+      add_bytes(opt, hf.recipient_id_ack, src, o.value, o.value);
     }
     option_start = o.value.data() + o.value.size();
   }
   if (!parsed->body.payload.empty()) {
-    add_bytes(inner, hf.payload, src, parsed->body.payload,
-              oidu::Bytes(parsed->body.payload.begin(), parsed->body.payload.end()));
+    add_bytes(inner, hf.payload, src, parsed->body.payload, parsed->body.payload);
   }
 }
 
-void add_procedure(proto_tree* tree, tvbuff_t* tvb, const oidu::MessageRecord& m,
+void add_procedure(proto_tree* tree, tvbuff_t* tvb, const StoredMessage& m,
                    const CaptureState& state) {
   proto_item* item = proto_tree_add_uint(tree, hf.procedure, tvb, 0, 0, *m.procedure);
   proto_item_set_generated(item);
@@ -205,16 +202,12 @@ void add_procedure(proto_tree* tree, tvbuff_t* tvb, const oidu::MessageRecord& m
   }
 }
 
-bool worth_showing(const oidu::MessageRecord& m) {
-  if (m.status != oidu::DecryptStatus::NotOscore || m.procedure) return true;
-  for (const auto& o : m.outer_options) {
-    if (o.number == oidu::kOptRecipientId || o.number == oidu::kOptRecipientIdAck) return true;
-  }
-  return false;
+bool worth_showing(const StoredMessage& m) {
+  return m.status != oidu::DecryptStatus::NotOscore || m.procedure || !m.outer_id_options.empty();
 }
 
 void add_message(proto_tree* tree, tvbuff_t* frame_tvb, packet_info* pinfo, const Source& src,
-                 const std::optional<oidu::CoapMessage>& coap, const oidu::MessageRecord& m,
+                 const std::optional<oidu::CoapMessage>& coap, const StoredMessage& m,
                  const CaptureState& state) {
   add_generated_string(tree, hf.status, src.tvb, oidu::decrypt_status_name(m.status));
   if (!m.problem.empty()) add_generated_string(tree, hf.problem, src.tvb, m.problem);
@@ -235,7 +228,7 @@ void add_message(proto_tree* tree, tvbuff_t* frame_tvb, packet_info* pinfo, cons
 }
 
 void add_findings(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo,
-                  const std::vector<oidu::Finding>& findings) {
+                  std::span<const oidu::Finding> findings) {
   proto_item* item = proto_tree_add_item(tree, hf.findings, tvb, 0, 0, ENC_NA);
   proto_item_set_generated(item);
   proto_item_append_text(item, ": %zu", findings.size());
@@ -253,7 +246,10 @@ void add_info_column(packet_info* pinfo, const FrameResults& r) {
   for (const auto& m : r.messages) {
     if (m.procedure) {
       info += " #" + std::to_string(*m.procedure);
-      if (!m.role.empty()) info += " " + m.role;
+      if (!m.role.empty()) {
+        info += ' ';
+        info += m.role;
+      }
     }
   }
   for (const auto& f : r.findings) info += " " + f.code;
@@ -264,13 +260,10 @@ void add_info_column(packet_info* pinfo, const FrameResults& r) {
 
 void add_frame_tree(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const FrameInput& in,
                     const CaptureState& state) {
-  const FrameResults* r = state.results(pinfo->num);
+  const FrameResults r = state.results(pinfo->num);
   const bool not_analyzed = state.finished() && in.usable && pinfo->num > state.last_fed();
-  bool show = not_analyzed;
-  if (r != nullptr) {
-    show = show || !r->findings.empty() || !r->diagnostics.empty();
-    for (const auto& m : r->messages) show = show || worth_showing(m);
-  }
+  bool show = not_analyzed || !r.findings.empty() || !r.diagnostics.empty();
+  for (const auto& m : r.messages) show = show || worth_showing(m);
   if (!show) return;
 
   Source src{tvb, nullptr, 0, 0};
@@ -285,14 +278,13 @@ void add_frame_tree(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const F
       proto_tree_add_item(tree, hf.proto, src.tvb, src.offset, src.length, ENC_NA);
   proto_tree* sub = proto_item_add_subtree(root, ett.main);
   if (not_analyzed) expert_add_info(pinfo, root, expert_not_analyzed());
-  if (r == nullptr) return;
 
-  for (const auto& m : r->messages) add_message(sub, tvb, pinfo, src, coap, m, state);
-  if (!r->findings.empty()) add_findings(sub, src.tvb, pinfo, r->findings);
-  for (const auto& d : r->diagnostics) {
+  for (const auto& m : r.messages) add_message(sub, tvb, pinfo, src, coap, m, state);
+  if (!r.findings.empty()) add_findings(sub, src.tvb, pinfo, r.findings);
+  for (const auto& d : r.diagnostics) {
     expert_add_info_format(pinfo, root, expert_diagnostic(), "%s", d.c_str());
   }
-  add_info_column(pinfo, *r);
+  add_info_column(pinfo, r);
 }
 
 }  // namespace oidu_plugin
