@@ -5,6 +5,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "cli/json_report.hpp"
+#include "cli/report_pipeline.hpp"
 #include "cli/text_report.hpp"
 
 namespace oidu {
@@ -22,6 +23,7 @@ struct AnalyzeOptions {
   std::string fail_on = "error";
   bool show_keys = false;
   bool no_messages = false;
+  unsigned jobs = 1;
 };
 
 // Counts what the front end saw, on top of whichever report is writing.
@@ -82,15 +84,22 @@ int run_analyze(const AnalyzeOptions& o) {
   config.ending_timer_s = o.ending_timer > 0 ? o.ending_timer : 3 * o.repeat_timer;
   config.ending_counter = o.ending_counter;
 
-  const bool json = o.format == "json";
-  JsonReport json_report(std::cout, o.show_keys, readers.size() > 1, !o.no_messages);
-  TextReport text_report(std::cout, o.show_keys, !o.no_messages);
+  std::unique_ptr<Report> report;
+  if (o.format == "json") {
+    report = std::make_unique<JsonReport>(std::cout, o.show_keys, readers.size() > 1, !o.no_messages);
+  } else {
+    report = std::make_unique<TextReport>(std::cout, o.show_keys, !o.no_messages);
+  }
+  // With one job the engine calls the report directly; with more, through the pipeline.
+  std::unique_ptr<ReportPipeline> pipeline;
+  if (o.jobs > 1) pipeline = std::make_unique<ReportPipeline>(*report, o.jobs);
+  EventSink& sink = pipeline ? static_cast<EventSink&>(*pipeline) : static_cast<EventSink&>(*report);
   int worst = -1;
   bool read_error = false;
   for (auto& reader : readers) {
     config.file = reader->path();
-    if (json) json_report.begin_capture(reader->path()); else text_report.begin_capture(reader->path());
-    Tally tally(json ? static_cast<EventSink&>(json_report) : static_cast<EventSink&>(text_report));
+    report->begin_capture(reader->path());
+    Tally tally(sink);
     Analyzer analyzer(config, keys, tally);
     Frame frame;
     while (reader->next(frame)) analyzer.process(frame);
@@ -100,7 +109,8 @@ int run_analyze(const AnalyzeOptions& o) {
       read_error = true;
     }
     analyzer.finish();
-    if (json) json_report.end_capture(analyzer.summary()); else text_report.end_capture(analyzer.summary());
+    if (pipeline) pipeline->drain();
+    report->end_capture(analyzer.summary());
     const Summary& s = analyzer.summary();
     if (s.bad_frames + s.malformed > 0) {
       std::cerr << "oscore-idu: " << reader->path() << ": " << s.bad_frames << " bad frames, "
@@ -108,7 +118,7 @@ int run_analyze(const AnalyzeOptions& o) {
     }
     worst = std::max(worst, tally.worst);
   }
-  if (json) json_report.end();
+  report->end();
   if (read_error) return 2;
   return worst >= threshold(o.fail_on) ? 1 : 0;
 }
@@ -139,6 +149,10 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--no-messages", options->no_messages,
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
+  cmd->add_option("-j,--jobs", options->jobs,
+                  "threads (default 1): the engine runs on one, the report is written on another, messages are "
+                  "formatted on the rest; the output is the same for any N")
+      ->check(CLI::Range(1u, 64u));
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }
 

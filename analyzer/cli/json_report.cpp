@@ -28,11 +28,16 @@ void JsonReport::begin_capture(const std::string& file) {
   out_ << "{\"file\": " << ordered_json(file).dump() << ",\n \"messages\": [";
 }
 
-void JsonReport::on_message(const MessageRecord& m) {
+void JsonReport::format_message(const MessageRecord& m, std::string& out) const {
   if (!with_messages_) return;
-  line_.assign(first_message_ ? "\n  " : ",\n  ");
-  append_json(line_, m);
-  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  out += ",\n  ";
+  append_json(out, m);
+}
+
+void JsonReport::on_formatted_message(const MessageRecord&, std::string_view text) {
+  if (!with_messages_) return;
+  if (first_message_) text.remove_prefix(1);  // no comma before the first one
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
   first_message_ = false;
 }
 

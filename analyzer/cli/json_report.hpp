@@ -6,20 +6,21 @@
 #include <ostream>
 #include <string>
 
-#include "analysis/analyzer.hpp"
+#include "cli/report.hpp"
 
 namespace oidu {
 
-class JsonReport : public EventSink {
+class JsonReport : public Report {
  public:
   JsonReport(std::ostream& out, bool show_keys, bool several_captures, bool with_messages);
   ~JsonReport() override;
 
-  void begin_capture(const std::string& file);
-  void end_capture(const Summary& summary);
-  void end();
+  void begin_capture(const std::string& file) override;
+  void end_capture(const Summary& summary) override;
+  void end() override;
 
-  void on_message(const MessageRecord& m) override;
+  void format_message(const MessageRecord& m, std::string& out) const override;
+  void on_formatted_message(const MessageRecord& m, std::string_view text) override;
   void on_procedure(const ProcedureRecord& p) override;
   void on_finding(const Finding& f) override;
   void on_diagnostic(const Diagnostic& d) override;
@@ -39,7 +40,6 @@ class JsonReport : public EventSink {
   bool with_messages_;
   bool first_capture_ = true;
   bool first_message_ = true;
-  std::string line_;  // reused for each message
   Spool procedures_, findings_, contexts_, diagnostics_;
 };
 

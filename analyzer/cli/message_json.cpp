@@ -1,22 +1,28 @@
 #include "cli/message_json.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <nlohmann/json.hpp>
 
-#include "wire/coap.hpp"
+#include "cli/text_append.hpp"
 #include "wire/option_registry.hpp"
 
 namespace oidu {
 namespace {
 
+// `name` is a literal such as ",\"time\":": appended without measuring it at run time.
+template <std::size_t N>
+void put_literal(std::string& out, const char (&name)[N]) {
+  out.append(name, N - 1);
+}
+
+bool plain(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+}
+
 void put_string(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
-  });
-  if (plain) {
+  if (std::all_of(s.begin(), s.end(), plain)) {
     out += '"';
     out += s;
     out += '"';
@@ -26,27 +32,66 @@ void put_string(std::string& out, std::string_view s) {
   out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void put_hex(std::string& out, const Bytes& b) {
+void put_hex(std::string& out, ByteView b) {
+  out += '"';
+  append_hex(out, b);
+  out += '"';
+}
+
+// A string option as the JSON string of option_value_text(): its escaped text (backslash
+// doubled, other bytes that are not printable ASCII or UTF-8 as \xNN), then JSON-escaped
+// (the backslashes of that text doubled again, quotes escaped).
+void put_text_option(std::string& out, ByteView value) {
   static constexpr char kDigits[] = "0123456789abcdef";
   out += '"';
-  for (auto byte : b) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0x0f];
+  for (std::size_t i = 0; i < value.size();) {
+    const std::uint8_t b = value[i];
+    if (b >= 0x20 && b < 0x7f) {
+      if (b == '\\') put_literal(out, "\\\\\\\\");
+      else if (b == '"') put_literal(out, "\\\"");
+      else out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    if (const std::size_t n = b >= 0x80 ? utf8_sequence_length(value, i) : 0) {
+      out.append(reinterpret_cast<const char*>(value.data() + i), n);
+      i += n;
+      continue;
+    }
+    put_literal(out, "\\\\x");
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0f];
+    ++i;
   }
   out += '"';
 }
 
-void put_uint(std::string& out, std::uint64_t v) {
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  (void)ec;
-  out.append(buffer, end);
+// The JSON string of option_value_text(number, value).
+void put_option_value(std::string& out, std::uint16_t number, ByteView value) {
+  const OptionInfo* info = option_info(number);
+  const OptionFormat format = info ? info->format : OptionFormat::Opaque;
+  if (format == OptionFormat::String) return put_text_option(out, value);
+  if (format == OptionFormat::Uint && value.size() <= 8) {
+    std::uint64_t v = 0;
+    for (const std::uint8_t b : value) v = v << 8 | b;
+    out += '"';
+    append_uint(out, v);
+    out += '"';
+    return;
+  }
+  put_hex(out, value);
 }
 
-void key(std::string& out, const char* name) {
-  out += ",\"";
-  out += name;
-  out += "\":";
+// The JSON string of option_name(number).
+void put_option_name(std::string& out, std::uint16_t number) {
+  out += '"';
+  if (const OptionInfo* info = option_info(number)) {
+    out += info->name;
+  } else {
+    put_literal(out, "Unknown-");
+    append_uint(out, number);
+  }
+  out += '"';
 }
 
 void put_options(std::string& out, const std::vector<OptionRecord>& options) {
@@ -55,102 +100,106 @@ void put_options(std::string& out, const std::vector<OptionRecord>& options) {
   for (const auto& o : options) {
     if (!first) out += ',';
     first = false;
-    out += "{\"number\":";
-    put_uint(out, o.number);
-    out += ",\"name\":";
-    put_string(out, option_name(o.number));
-    out += ",\"value\":";
-    put_string(out, option_value_text(o.number, o.value));
+    put_literal(out, "{\"number\":");
+    append_uint(out, o.number);
+    put_literal(out, ",\"name\":");
+    put_option_name(out, o.number);
+    put_literal(out, ",\"value\":");
+    put_option_value(out, o.number, o.value);
     out += '}';
   }
   out += ']';
 }
 
+void put_bool(std::string& out, bool b) {
+  if (b) put_literal(out, "true");
+  else put_literal(out, "false");
+}
+
 }  // namespace
 
 void append_json(std::string& out, const MessageRecord& m) {
-  out += "{\"frame\":";
-  put_uint(out, m.frame);
-  key(out, "time");
-  put_string(out, format_time(m.time_us));
-  key(out, "src");
-  put_string(out, m.src.to_string());
-  key(out, "dst");
-  put_string(out, m.dst.to_string());
-  key(out, "kind");
+  put_literal(out, "{\"frame\":");
+  append_uint(out, m.frame);
+  put_literal(out, ",\"time\":\"");
+  append_time(out, m.time_us);
+  put_literal(out, "\",\"src\":\"");
+  append_endpoint(out, m.src);
+  put_literal(out, "\",\"dst\":\"");
+  append_endpoint(out, m.dst);
+  put_literal(out, "\",\"kind\":");
   put_string(out, message_kind_name(m.kind));
-  key(out, "type");
+  put_literal(out, ",\"type\":");
   put_string(out, m.type);
-  key(out, "code");
-  put_string(out, code_text(m.code));
-  key(out, "mid");
-  put_uint(out, m.message_id);
-  key(out, "token");
+  put_literal(out, ",\"code\":\"");
+  append_code(out, m.code);
+  put_literal(out, "\",\"mid\":");
+  append_uint(out, m.message_id);
+  put_literal(out, ",\"token\":");
   put_hex(out, m.token);
   if (m.request_frame) {
-    key(out, "request_frame");
-    put_uint(out, *m.request_frame);
+    put_literal(out, ",\"request_frame\":");
+    append_uint(out, *m.request_frame);
   }
-  key(out, "status");
+  put_literal(out, ",\"status\":");
   put_string(out, decrypt_status_name(m.status));
   if (m.oscore) {
     if (m.kid) {
-      key(out, "kid");
+      put_literal(out, ",\"kid\":");
       put_hex(out, *m.kid);
     }
-    key(out, "piv");
+    put_literal(out, ",\"piv\":");
     put_hex(out, m.partial_iv);
     if (m.kid_context) {
-      key(out, "kid_context");
+      put_literal(out, ",\"kid_context\":");
       put_hex(out, *m.kid_context);
     }
     if (m.kudos) {
-      key(out, "kudos");
-      out += "{\"x\":";
-      put_hex(out, Bytes{m.kudos->x});
-      key(out, "nonce");
+      put_literal(out, ",\"kudos\":{\"x\":");
+      put_hex(out, ByteView(&m.kudos->x, 1));
+      put_literal(out, ",\"nonce\":");
       put_hex(out, m.kudos->nonce);
-      key(out, "z");
-      out += m.kudos->convergent() ? "true" : "false";
-      key(out, "b");
-      out += m.kudos->preserve_observations() ? "true" : "false";
-      key(out, "p");
-      out += m.kudos->no_fs() ? "true" : "false";
+      put_literal(out, ",\"z\":");
+      put_bool(out, m.kudos->convergent());
+      put_literal(out, ",\"b\":");
+      put_bool(out, m.kudos->preserve_observations());
+      put_literal(out, ",\"p\":");
+      put_bool(out, m.kudos->no_fs());
       if (m.kudos->derivation) {
-        key(out, "derivation");
+        put_literal(out, ",\"derivation\":");
         put_string(out, kudos_derivation_name(*m.kudos->derivation));
       }
       out += '}';
     }
   }
   if (!m.context.empty()) {
-    key(out, "context");
+    put_literal(out, ",\"context\":");
     put_string(out, m.context);
-    key(out, "context_origin");
+    put_literal(out, ",\"context_origin\":");
     put_string(out, m.context_origin);
   }
   if (m.inner_code) {
-    key(out, "inner_code");
-    put_string(out, code_text(*m.inner_code));
-    key(out, "options");
+    put_literal(out, ",\"inner_code\":\"");
+    append_code(out, *m.inner_code);
+    put_literal(out, "\",\"options\":");
     put_options(out, m.inner_options);
   }
-  key(out, "outer_options");
+  put_literal(out, ",\"outer_options\":");
   put_options(out, m.outer_options);
-  key(out, "payload");
+  put_literal(out, ",\"payload\":");
   put_hex(out, m.payload);
   if (m.procedure) {
-    key(out, "procedure");
-    put_uint(out, *m.procedure);
-    key(out, "role");
+    put_literal(out, ",\"procedure\":");
+    append_uint(out, *m.procedure);
+    put_literal(out, ",\"role\":");
     put_string(out, m.role);
     if (!m.peer_states.empty()) {
-      key(out, "peer_states");
+      put_literal(out, ",\"peer_states\":");
       put_string(out, m.peer_states);
     }
   }
   if (!m.problem.empty()) {
-    key(out, "problem");
+    put_literal(out, ",\"problem\":");
     put_string(out, m.problem);
   }
   out += '}';

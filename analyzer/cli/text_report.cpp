@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <iomanip>
-#include <sstream>
 
+#include "cli/text_append.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
 
@@ -14,38 +14,49 @@ constexpr std::size_t kPreview = 24;
 
 std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
 
-std::string clock_time(std::int64_t time_us) {
-  // "12:46:01.123456" out of the ISO form.
-  const std::string iso = format_time(time_us);
-  const auto t = iso.find('T');
-  return t == std::string::npos ? iso : iso.substr(t + 1, iso.size() - t - 2);
+void append_hex_or_empty(std::string& out, const Bytes& b) {
+  if (b.empty()) out += "''";
+  else append_hex(out, b);
 }
 
-std::string payload_preview(const Bytes& payload) {
-  if (payload.empty()) return "";
+// "12:46:01.123456" out of the ISO form.
+void append_clock_time(std::string& out, std::int64_t time_us) {
+  const std::size_t at = out.size();
+  append_time(out, time_us);
+  const std::size_t t = out.find('T', at);
+  if (t == std::string::npos) return;
+  out.pop_back();  // 'Z'
+  out.erase(at, t + 1 - at);
+}
+
+void append_payload_preview(std::string& out, const Bytes& payload) {
+  if (payload.empty()) return;
   const bool printable = std::all_of(payload.begin(), payload.end(), [](std::uint8_t c) {
     return c >= 0x20 && c < 0x7f;
   });
-  std::string text;
+  out += " | ";
   if (printable) {
-    text.assign(payload.begin(), payload.begin() + static_cast<long>(std::min(payload.size(), kPreview)));
-    text = "\"" + text + (payload.size() > kPreview ? "...\"" : "\"");
+    out += '"';
+    out.append(payload.begin(), payload.begin() + static_cast<long>(std::min(payload.size(), kPreview)));
+    out += payload.size() > kPreview ? "...\"" : "\"";
   } else {
-    text = to_hex(Bytes(payload.begin(), payload.begin() + static_cast<long>(std::min(payload.size(), kPreview / 2)))) +
-           (payload.size() > kPreview / 2 ? "..." : "");
+    append_hex(out, ByteView(payload.data(), std::min(payload.size(), kPreview / 2)));
+    if (payload.size() > kPreview / 2) out += "...";
   }
-  return " | " + text;
 }
 
-std::string options_text(const std::vector<OptionRecord>& options) {
-  std::string out;
+void append_options(std::string& out, const std::vector<OptionRecord>& options) {
   for (const auto& o : options) {
     if (o.number == kOptOscore) continue;
-    out += " " + option_name(o.number);
+    out += ' ';
+    if (const OptionInfo* info = option_info(o.number)) out += info->name;
+    else out += option_name(o.number);
     const std::string value = option_value_text(o.number, o.value);
-    if (!value.empty()) out += "=" + value;
+    if (!value.empty()) {
+      out += '=';
+      out += value;
+    }
   }
-  return out;
 }
 
 std::string id_update_label(const MessageRecord& m) {
@@ -79,40 +90,89 @@ void TextReport::on_context(const ContextRecord& c) {
   out_ << "\n";
 }
 
-void TextReport::on_message(const MessageRecord& m) {
+void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
     const bool from_client = m.kind == MessageKind::Request;
     rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
   }
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+void TextReport::format_message(const MessageRecord& m, std::string& out) const {
   if (!with_messages_) return;
-  std::ostringstream line;
-  line << std::setw(6) << m.frame << "  " << clock_time(m.time_us) << "  " << m.src.to_string()
-       << " -> " << m.dst.to_string() << "  " << m.type << " " << code_text(m.code) << " "
-       << message_kind_name(m.kind);
-  if (m.request_frame) line << " (to " << *m.request_frame << ")";
+  const std::size_t frame_at = out.size();
+  append_uint(out, m.frame);
+  const std::size_t digits = out.size() - frame_at;
+  if (digits < 6) out.insert(frame_at, 6 - digits, ' ');
+  out += "  ";
+  append_clock_time(out, m.time_us);
+  out += "  ";
+  append_endpoint(out, m.src);
+  out += " -> ";
+  append_endpoint(out, m.dst);
+  out += "  ";
+  out += m.type;
+  out += ' ';
+  append_code(out, m.code);
+  out += ' ';
+  out += message_kind_name(m.kind);
+  if (m.request_frame) {
+    out += " (to ";
+    append_uint(out, *m.request_frame);
+    out += ')';
+  }
   if (m.oscore) {
-    if (m.kid) line << " kid=" << hex_or_empty(*m.kid);
-    if (!m.partial_iv.empty()) line << " piv=" << to_hex(m.partial_iv);
-    if (m.kid_context) line << " kidctx=" << hex_or_empty(*m.kid_context);
+    if (m.kid) {
+      out += " kid=";
+      append_hex_or_empty(out, *m.kid);
+    }
+    if (!m.partial_iv.empty()) {
+      out += " piv=";
+      append_hex(out, m.partial_iv);
+    }
+    if (m.kid_context) {
+      out += " kidctx=";
+      append_hex_or_empty(out, *m.kid_context);
+    }
     if (m.kudos) {
-      line << " kudos x=" << to_hex(Bytes{m.kudos->x}) << " nonce=" << to_hex(m.kudos->nonce);
-      if (m.kudos->derivation) line << " (" << kudos_derivation_name(*m.kudos->derivation) << ")";
+      out += " kudos x=";
+      append_hex(out, ByteView(&m.kudos->x, 1));
+      out += " nonce=";
+      append_hex(out, m.kudos->nonce);
+      if (m.kudos->derivation) {
+        out += " (";
+        out += kudos_derivation_name(*m.kudos->derivation);
+        out += ')';
+      }
     }
   }
   switch (m.status) {
     case DecryptStatus::Decrypted:
-      line << "  [" << m.context << "] " << code_description(*m.inner_code) << options_text(m.inner_options);
+      out += "  [";
+      out += m.context;
+      out += "] ";
+      out += code_description(*m.inner_code);
+      append_options(out, m.inner_options);
       break;
     case DecryptStatus::NotOscore:
-      line << options_text(m.outer_options);
+      append_options(out, m.outer_options);
       break;
     default:
-      line << "  <" << decrypt_status_name(m.status) << ": " << m.problem << ">";
+      out += "  <";
+      out += decrypt_status_name(m.status);
+      out += ": ";
+      out += m.problem;
+      out += '>';
   }
-  line << payload_preview(m.payload);
-  if (m.procedure) line << "  {#" << *m.procedure << " " << m.role << "}";
-  out_ << line.str() << "\n";
-
+  append_payload_preview(out, m.payload);
+  if (m.procedure) {
+    out += "  {#";
+    append_uint(out, *m.procedure);
+    out += ' ';
+    out += m.role;
+    out += '}';
+  }
+  out += '\n';
 }
 
 void TextReport::on_procedure(const ProcedureRecord& p) { procedures_.push_back(p); }

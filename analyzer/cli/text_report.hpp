@@ -7,18 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyzer.hpp"
+#include "cli/report.hpp"
 
 namespace oidu {
 
-class TextReport : public EventSink {
+class TextReport : public Report {
  public:
   TextReport(std::ostream& out, bool show_keys, bool with_messages);
 
-  void begin_capture(const std::string& file);
-  void end_capture(const Summary& summary);
+  void begin_capture(const std::string& file) override;
+  void end_capture(const Summary& summary) override;
 
-  void on_message(const MessageRecord& m) override;
+  void format_message(const MessageRecord& m, std::string& out) const override;
+  void on_formatted_message(const MessageRecord& m, std::string_view text) override;
   void on_procedure(const ProcedureRecord& p) override;
   void on_finding(const Finding& f) override;
   void on_diagnostic(const Diagnostic& d) override;

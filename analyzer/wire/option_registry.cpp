@@ -54,32 +54,6 @@ constexpr std::array<OptionInfo, 31> kOptions{{
 static_assert(std::is_sorted(kOptions.begin(), kOptions.end(),
                              [](const OptionInfo& a, const OptionInfo& b) { return a.number < b.number; }));
 
-// Length of the well-formed UTF-8 sequence starting at value[i] (RFC 3629), 0 if none.
-std::size_t utf8_sequence_length(ByteView value, std::size_t i) {
-  const std::uint8_t lead = value[i];
-  std::size_t length = 0;
-  std::uint8_t low = 0x80;
-  std::uint8_t high = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    if (lead == 0xe0) low = 0xa0;   // no overlong forms
-    if (lead == 0xed) high = 0x9f;  // no surrogates
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    if (lead == 0xf0) low = 0x90;
-    if (lead == 0xf4) high = 0x8f;  // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (value.size() - i < length) return 0;
-  if (value[i + 1] < low || value[i + 1] > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (value[i + k] < 0x80 || value[i + k] > 0xbf) return 0;
-  }
-  return length;
-}
 
 // UTF-8 text as is; control characters, backslashes and bytes that are not UTF-8 escaped,
 // so that a value can never inject line breaks or terminal sequences into output.
@@ -107,6 +81,32 @@ std::string escaped_text(ByteView value) {
 }
 
 }  // namespace
+
+std::size_t utf8_sequence_length(ByteView value, std::size_t i) {
+  const std::uint8_t lead = value[i];
+  std::size_t length = 0;
+  std::uint8_t low = 0x80;
+  std::uint8_t high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;   // no overlong forms
+    if (lead == 0xed) high = 0x9f;  // no surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (value.size() - i < length) return 0;
+  if (value[i + 1] < low || value[i + 1] > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (value[i + k] < 0x80 || value[i + k] > 0xbf) return 0;
+  }
+  return length;
+}
 
 const OptionInfo* option_info(std::uint16_t number) {
   const auto it = std::lower_bound(kOptions.begin(), kOptions.end(), number,

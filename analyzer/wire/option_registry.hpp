@@ -34,5 +34,8 @@ const OptionInfo* option_info(std::uint16_t number);
 std::string option_name(std::uint16_t number);
 // A value for people: strings as text, uints as decimal, opaque and unknown as lowercase hex.
 std::string option_value_text(std::uint16_t number, ByteView value);
+// Length of the well-formed UTF-8 sequence starting at value[i] (RFC 3629), 0 if none:
+// option_value_text() keeps such sequences as text and escapes every other byte.
+std::size_t utf8_sequence_length(ByteView value, std::size_t i);
 
 }  // namespace oidu

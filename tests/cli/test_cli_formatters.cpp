@@ -1,0 +1,100 @@
+// The CLI's own fast formatters against the functions whose text they reproduce:
+// format_time, Endpoint::to_string, code_text, and for a message's options the JSON
+// string that nlohmann gives option_name / option_value_text.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/message_json.hpp"
+#include "cli/text_append.hpp"
+#include "wire/coap.hpp"
+#include "wire/option_registry.hpp"
+
+namespace oidu {
+namespace {
+
+std::string appended_time(std::int64_t t) {
+  std::string out = "x";
+  append_time(out, t);
+  return out.substr(1);
+}
+
+TEST(CliFormatters, TimeAsFormatTime) {
+  std::mt19937_64 rng(1);
+  std::vector<std::int64_t> times = {0, -1, 1, 999999, 1000000, -1000000, -1000001, 951782400000000,
+                                     // 0001-01-01, 9999-12-31T23:59:59.999999 and beyond
+                                     -62135596800000000, -62135596800000001, 253402300799999999,
+                                     253402300800000000, std::numeric_limits<std::int64_t>::min(),
+                                     std::numeric_limits<std::int64_t>::max()};
+  std::uniform_int_distribution<std::int64_t> any(-70000000000000000, 260000000000000000);
+  for (int i = 0; i < 200000; ++i) times.push_back(any(rng));
+  for (const auto t : times) ASSERT_EQ(appended_time(t), format_time(t)) << t;
+}
+
+TEST(CliFormatters, EndpointAsToString) {
+  std::mt19937 rng(2);
+  auto byte = [&] { return static_cast<std::uint8_t>(rng() % 4 == 0 ? 0 : rng()); };
+  for (int i = 0; i < 100000; ++i) {
+    Endpoint e;
+    e.ip.version = i % 3 == 0 ? 4 : 6;
+    for (auto& b : e.ip.bytes) b = byte();
+    if (i % 7 == 0) {  // IPv4-mapped and -compatible forms
+      e.ip.bytes.fill(0);
+      if (i % 2) e.ip.bytes[10] = e.ip.bytes[11] = 0xff;
+      for (std::size_t k = 12; k < 16; ++k) e.ip.bytes[k] = byte();
+    }
+    e.port = static_cast<std::uint16_t>(rng());
+    std::string out = "x";
+    append_endpoint(out, e);
+    ASSERT_EQ(out.substr(1), e.to_string());
+  }
+}
+
+TEST(CliFormatters, CodeAsCodeText) {
+  for (unsigned c = 0; c < 256; ++c) {
+    std::string out;
+    append_code(out, static_cast<std::uint8_t>(c));
+    ASSERT_EQ(out, code_text(static_cast<std::uint8_t>(c)));
+  }
+}
+
+// Options with any number and any bytes: registered string, uint and opaque options and
+// unknown ones, values with quotes, backslashes, control bytes, valid and broken UTF-8.
+TEST(CliFormatters, OptionsAsNlohmann) {
+  std::mt19937 rng(3);
+  const std::vector<std::uint16_t> numbers = {1, 3, 5, 6, 8, 11, 12, 15, 20, 24, 28, 35, 39, 60, 252, 292, 2049, 99, 65000};
+  const std::vector<std::uint8_t> alphabet = {'a', 'Z', '"', '\\', '/', 0x00, 0x0a, 0x1f, 0x7f, 0x80,
+                                              0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f, 0xff};
+  for (int i = 0; i < 20000; ++i) {
+    MessageRecord m;
+    auto& options = i % 2 ? m.outer_options : m.inner_options;
+    if (i % 2 == 0) m.inner_code = 0x45;
+    const auto count = static_cast<unsigned>(rng() % 4);
+    for (unsigned k = 0; k < count; ++k) {
+      OptionRecord o;
+      o.number = numbers[rng() % numbers.size()];
+      const auto length = static_cast<unsigned>(rng() % (k == 0 ? 12 : 4));
+      for (unsigned n = 0; n < length; ++n) o.value.push_back(alphabet[rng() % alphabet.size()]);
+      options.push_back(o);
+    }
+    nlohmann::ordered_json want = nlohmann::ordered_json::array();
+    for (const auto& o : options) {
+      want.push_back({{"number", o.number}, {"name", option_name(o.number)}, {"value", option_value_text(o.number, o.value)}});
+    }
+    const std::string want_text = want.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    std::string got;
+    append_json(got, m);
+    const std::string key = i % 2 ? "\"outer_options\":" : "\"options\":";
+    const auto at = got.find(key);
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_EQ(got.substr(at + key.size(), want_text.size()), want_text);
+    // And the whole message is JSON that parses.
+    ASSERT_TRUE(nlohmann::json::accept(got)) << got;
+  }
+}
+
+}  // namespace
+}  // namespace oidu
