@@ -55,6 +55,7 @@ struct Engine {
   std::int64_t last_expiry_us = 0;
   std::uint64_t last_frame = 0;
   // Buffers reused from message to message, so the hot path does not allocate.
+  MessageRecord record;        // the message being analysed
   Bytes plaintext;
   std::vector<ContextSlot*> bases_buffer;
 

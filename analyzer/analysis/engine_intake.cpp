@@ -88,11 +88,9 @@ void Engine::diagnose(std::uint64_t frame, std::string message) {
 
 namespace {
 
-std::vector<OptionRecord> copy_options(const CoapBody& body) {
-  std::vector<OptionRecord> out;
-  out.reserve(body.options.size());
+void copy_options(const CoapBody& body, std::vector<OptionRecord>& out) {
+  out.clear();
   for (const auto& o : body.options) out.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
-  return out;
 }
 
 bool on_coap_port(const AnalyzerConfig& config, const Frame& frame) {
@@ -132,7 +130,8 @@ void Engine::process(const Frame& frame) {
     last_expiry_us = frame.time_us;
   }
 
-  MessageRecord rec;
+  MessageRecord& rec = record;
+  reset_keeping_capacity(rec);
   rec.frame = frame.number;
   rec.time_us = frame.time_us;
   rec.src = frame.src;
@@ -145,7 +144,7 @@ void Engine::process(const Frame& frame) {
   rec.token.assign(coap->token.begin(), coap->token.end());
   rec.kind = coap->is_request() ? MessageKind::Request
              : coap->is_response() ? MessageKind::Response : MessageKind::Empty;
-  rec.outer_options = copy_options(coap->body);
+  copy_options(coap->body, rec.outer_options);
   rec.payload.assign(coap->body.payload.begin(), coap->body.payload.end());
 
   std::uint64_t original = 0;

@@ -23,6 +23,37 @@ const char* decrypt_status_name(DecryptStatus s) {
   return "?";
 }
 
+void reset_keeping_capacity(MessageRecord& m) {
+  m.frame = 0;
+  m.time_us = 0;
+  m.src = {};
+  m.dst = {};
+  m.src_mac.reset();
+  m.dst_mac.reset();
+  m.type.clear();
+  m.code = 0;
+  m.message_id = 0;
+  m.token.clear();
+  m.kind = MessageKind::Empty;
+  m.request_frame.reset();
+  m.outer_options.clear();
+  m.oscore = false;
+  m.kid.reset();
+  m.kid_context.reset();
+  m.partial_iv.clear();
+  m.kudos.reset();
+  m.status = DecryptStatus::NotOscore;
+  m.context.clear();
+  m.context_origin.clear();
+  m.inner_code.reset();
+  m.inner_options.clear();
+  m.payload.clear();
+  m.problem.clear();
+  m.procedure.reset();
+  m.role.clear();
+  m.peer_states.clear();
+}
+
 const char* severity_name(Severity s) {
   switch (s) {
     case Severity::Info: return "info";

@@ -73,6 +73,11 @@ struct MessageRecord {
   std::string peer_states;     // each peer's state after this message, for people
 };
 
+// Makes `m` a fresh MessageRecord again while its strings and byte vectors keep their
+// capacity: the engine fills one record per message, and allocating them anew for every
+// message cost more than the AEAD.
+void reset_keeping_capacity(MessageRecord& m);
+
 enum class Severity { Info = 0, Warning = 1, Error = 2 };
 const char* severity_name(Severity s);  // "info", "warning", "error"
 

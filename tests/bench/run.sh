@@ -139,7 +139,17 @@ measure analyze "$CLI" analyze --format json --fail-on never "${EXTRA[@]}" --key
   || die "analyze failed"
 A_WALL=$WALL A_RSS=$RSS A_CPU=$CPU
 A_BYTES=$(stat -c %s "$WORK/analyze.out")
-rm -f "$WORK/analyze.out"  # hundreds of MB, only its size matters
+A_SUM=$(sha256sum <"$WORK/analyze.out")
+rm -f "$WORK/analyze.out"  # hundreds of MB: only its size and digest matter
+CORES=$(nproc)
+if [[ $CORES -gt 1 ]]; then
+  echo "== (a) oscore-idu analyze --format json --jobs $CORES ${EXTRA[*]}"
+  measure analyze-jobs "$CLI" analyze --format json --fail-on never --jobs "$CORES" "${EXTRA[@]}" --keys "$KEYS" \
+    "$CAPTURE" || die "analyze --jobs failed"
+  AJ_WALL=$WALL AJ_RSS=$RSS AJ_CPU=$CPU
+  [[ $(sha256sum <"$WORK/analyze-jobs.out") == "$A_SUM" ]] || die "--jobs $CORES changed the output"
+  rm -f "$WORK/analyze-jobs.out"
+fi
 measure analyze-nomsg "$CLI" analyze --format json --fail-on never --no-messages "${EXTRA[@]}" --keys "$KEYS" \
   "$CAPTURE" || die "analyze --no-messages failed"
 AN_WALL=$WALL AN_RSS=$RSS AN_CPU=$CPU
@@ -205,6 +215,11 @@ fi
 
 A_RATE=$(calc "$N / $A_WALL")
 AN_RATE=$(calc "$N / $AN_WALL")
+BEST_RATE=$A_RATE BEST_RUN="--jobs 1"
+if [[ $CORES -gt 1 ]]; then
+  AJ_RATE=$(calc "$N / $AJ_WALL")
+  if [[ $(calc "($AJ_RATE > $A_RATE) ? 1 : 0") -eq 1 ]]; then BEST_RATE=$AJ_RATE BEST_RUN="--jobs $CORES"; fi
+fi
 B_RATE=$(calc "$B_FRAMES / $B_WALL")
 READ_RATE=$(calc "$N / $READ_S")
 CRYPTO_RATE=$(calc "$CIPHERTEXTS / $CRYPTO_S")
@@ -221,6 +236,10 @@ printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "$(printf -- '-%.0s' 
 row() { printf '| %-48s | %10s | %10s | %4s | %-28s |\n' "$1" "$(fmt_rate "$2")" "$3" "$4" "$5"; }
 row "oscore-idu analyze --format json" "$A_RATE" "$(mib "$A_RSS") MiB" "$A_CPU%" \
   "$(calc "sprintf(\"%.2f s, %.0f MB out\", $A_WALL, $A_BYTES / 1e6)")"
+if [[ $CORES -gt 1 ]]; then
+  row "oscore-idu analyze --format json --jobs $CORES" "$AJ_RATE" "$(mib "$AJ_RSS") MiB" "$AJ_CPU%" \
+    "$(calc "sprintf(\"%.2f s, same bytes\", $AJ_WALL)")"
+fi
 row "oscore-idu analyze --format json --no-messages" "$AN_RATE" "$(mib "$AN_RSS") MiB" "$AN_CPU%" \
   "$(calc "sprintf(\"%.2f s\", $AN_WALL)")"
 row "tshark, built-in OSCORE (-e oscore.code)" "$B_RATE" "$(mib "$B_RSS") MiB" "$B_CPU%" "$B_HITS of $B_FRAMES decrypted"
@@ -246,13 +265,16 @@ target() {  # target NAME VALUE OP BOUND
   [[ $ok == met ]] || MISSED=1
   printf '%-58s %10s  (target %s %s)  %s\n' "$1" "$(calc "sprintf(\"%.2f\", $2)")" "$3" "$4" "$ok"
 }
-target "analyzer / tshark built-in (messages/s)" "$(calc "$A_RATE / $B_RATE")" ">=" 30
+echo "analyzer: the faster of --jobs 1 and --jobs $CORES ($BEST_RUN)"
+target "analyzer / tshark built-in (messages/s)" "$(calc "$BEST_RATE / $B_RATE")" ">=" 30
 # The limit of decrypting this file: its messages are protected under one key per
 # context, and with thousands of contexts the key schedules do not stay in the caches.
 # The one-key figure, where they do, is printed for comparison.
-target "analyzer / (libpcap read + AES-CCM, key per context)" "$(calc "$A_RATE / $BOTH_KEYS_RATE")" ">=" 0.5
-printf '%-58s %10s\n' "analyzer / (libpcap read + AES-CCM, one key)" "$(calc "sprintf(\"%.2f\", $A_RATE / $BOTH_RATE)")"
-target "analyzer peak RSS (MiB)" "$(calc "$A_RSS / 1024")" "<" 100
+target "analyzer / (libpcap read + AES-CCM, key per context)" "$(calc "$BEST_RATE / $BOTH_KEYS_RATE")" ">=" 0.5
+printf '%-58s %10s\n' "analyzer / (libpcap read + AES-CCM, one key)" "$(calc "sprintf(\"%.2f\", $BEST_RATE / $BOTH_RATE)")"
+PEAK_RSS=$A_RSS
+[[ $CORES -le 1 || $AJ_RSS -le $A_RSS ]] || PEAK_RSS=$AJ_RSS
+target "analyzer peak RSS (MiB)" "$(calc "$PEAK_RSS / 1024")" "<" 100
 if [[ $HAVE_PLUGIN -eq 1 ]]; then
   target "tshark+plugin time / tshark built-in time (same frames)" "$(calc "($P_WALL / $P_FRAMES) / ($B_WALL / $B_FRAMES)")" "<=" 1.3
 fi
