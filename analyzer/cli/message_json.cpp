@@ -38,32 +38,13 @@ void put_hex(std::string& out, ByteView b) {
   out += '"';
 }
 
-// A string option as the JSON string of option_value_text(): its escaped text (backslash
-// doubled, other bytes that are not printable ASCII or UTF-8 as \xNN), then JSON-escaped
-// (the backslashes of that text doubled again, quotes escaped).
+// A string option as the JSON string of option_value_text(): its escaped text, then
+// JSON-escaped, through a buffer reused from message to message.
 void put_text_option(std::string& out, ByteView value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  out += '"';
-  for (std::size_t i = 0; i < value.size();) {
-    const std::uint8_t b = value[i];
-    if (b >= 0x20 && b < 0x7f) {
-      if (b == '\\') put_literal(out, "\\\\\\\\");
-      else if (b == '"') put_literal(out, "\\\"");
-      else out += static_cast<char>(b);
-      ++i;
-      continue;
-    }
-    if (const std::size_t n = b >= 0x80 ? utf8_sequence_length(value, i) : 0) {
-      out.append(reinterpret_cast<const char*>(value.data() + i), n);
-      i += n;
-      continue;
-    }
-    put_literal(out, "\\\\x");
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0f];
-    ++i;
-  }
-  out += '"';
+  thread_local std::string text;  // formatters may run on several threads (--jobs)
+  text.clear();
+  append_escaped_text(text, value);
+  put_string(out, text);
 }
 
 // The JSON string of option_value_text(number, value).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace oidu {
 
@@ -55,30 +54,6 @@ static_assert(std::is_sorted(kOptions.begin(), kOptions.end(),
                              [](const OptionInfo& a, const OptionInfo& b) { return a.number < b.number; }));
 
 
-// UTF-8 text as is; control characters, backslashes and bytes that are not UTF-8 escaped,
-// so that a value can never inject line breaks or terminal sequences into output.
-std::string escaped_text(ByteView value) {
-  std::string out;
-  for (std::size_t i = 0; i < value.size();) {
-    const std::uint8_t b = value[i];
-    if (b >= 0x20 && b < 0x7f) {
-      if (b == '\\') out.push_back('\\');
-      out.push_back(static_cast<char>(b));
-      ++i;
-      continue;
-    }
-    if (const std::size_t n = b >= 0x80 ? utf8_sequence_length(value, i) : 0) {
-      out.append(reinterpret_cast<const char*>(value.data() + i), n);
-      i += n;
-      continue;
-    }
-    char esc[5];
-    std::snprintf(esc, sizeof esc, "\\x%02x", unsigned{b});
-    out += esc;
-    ++i;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -124,7 +99,11 @@ std::string option_value_text(std::uint16_t number, ByteView value) {
   const OptionFormat format = info ? info->format : OptionFormat::Opaque;
   switch (format) {
     case OptionFormat::String:
-      return escaped_text(value);
+      {
+      std::string text;
+      append_escaped_text(text, value);
+      return text;
+    }
     case OptionFormat::Uint:
       // Uints are at most 4 bytes on the wire (RFC 7252 3.2); longer ones stay visible as hex.
       if (value.size() <= 8) {
@@ -138,6 +117,30 @@ std::string option_value_text(std::uint16_t number, ByteView value) {
       break;
   }
   return to_hex(value);
+}
+
+// UTF-8 text as is; control characters, backslashes and bytes that are not UTF-8 escaped,
+// so that a value can never inject line breaks or terminal sequences into output.
+void append_escaped_text(std::string& out, ByteView value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < value.size();) {
+    const std::uint8_t b = value[i];
+    if (b >= 0x20 && b < 0x7f) {
+      if (b == '\\') out.push_back('\\');
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    if (const std::size_t n = b >= 0x80 ? utf8_sequence_length(value, i) : 0) {
+      out.append(reinterpret_cast<const char*>(value.data() + i), n);
+      i += n;
+      continue;
+    }
+    out += "\\x";
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0f]);
+    ++i;
+  }
 }
 
 }  // namespace oidu

@@ -37,5 +37,7 @@ std::string option_value_text(std::uint16_t number, ByteView value);
 // Length of the well-formed UTF-8 sequence starting at value[i] (RFC 3629), 0 if none:
 // option_value_text() keeps such sequences as text and escapes every other byte.
 std::size_t utf8_sequence_length(ByteView value, std::size_t i);
+// Appends a string option's text as option_value_text() shows it.
+void append_escaped_text(std::string& out, ByteView value);
 
 }  // namespace oidu
