@@ -65,7 +65,7 @@ class ExchangeTable {
 // XXH3 (libxxhash) over bytes, chained from `seed`: a fingerprint for table keys and for
 // telling a retransmitted copy from a different message. It runs several times per
 // message, so it takes words at a time where FNV-1a took bytes.
-std::uint64_t fingerprint(ByteView data, std::uint64_t seed = 1469598103934665603ULL);
-std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed = 1469598103934665603ULL);
+std::uint64_t fingerprint(ByteView data, std::uint64_t seed = 0);
+std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed = 0);
 
 }  // namespace oidu

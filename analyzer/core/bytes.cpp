@@ -54,9 +54,13 @@ std::uint64_t pack_short(ByteView bytes) {
     for (std::size_t i = 0; i < bytes.size(); ++i) word |= static_cast<std::uint64_t>(bytes[i]) << (8 * i);
     return word;
   }
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: IDs are short, this runs rarely
+  return word | (fnv1a(bytes) & 0x00ffffffffffffffULL);
+}
+
+std::uint64_t fnv1a(ByteView bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
   for (auto b : bytes) h = (h ^ b) * 1099511628211ULL;
-  return word | (h & 0x00ffffffffffffffULL);
+  return h;
 }
 
 }  // namespace oidu

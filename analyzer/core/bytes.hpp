@@ -29,6 +29,8 @@ inline bool same_bytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.
 // bytes, which covers every ID a 13-byte AEAD nonce allows; longer strings get their
 // length and a hash, and whoever compares them must compare the bytes too.
 inline constexpr std::size_t kPackedExactLength = 7;
+// FNV-1a: a digest for values hashed once (a key, a long ID), where speed does not matter.
+std::uint64_t fnv1a(ByteView bytes);
 std::uint64_t pack_short(ByteView bytes);
 
 }  // namespace oidu

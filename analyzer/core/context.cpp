@@ -124,8 +124,7 @@ SecurityContext::Keys& SecurityContext::keys(ByteView sender_id) {
   }
   Bytes raw = derive_key(material_, sender_id);
   AeadKey key(*alg_, raw);
-  std::uint64_t digest = 1469598103934665603ULL;  // FNV-1a, once per key
-  for (auto b : raw) digest = (digest ^ b) * 1099511628211ULL;
+  const std::uint64_t digest = fnv1a(raw);
   keys_.emplace_back(packed, std::make_unique<Keys>(Keys{Bytes(sender_id.begin(), sender_id.end()), std::move(raw),
                                                          std::move(key), digest}));
   return *keys_.back().second;

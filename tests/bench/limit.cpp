@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/exchanges.hpp"
 #include "capture/capture.hpp"
 #include "core/crypto.hpp"
 
@@ -113,14 +114,7 @@ std::size_t key_of(const oidu::Frame& frame, std::size_t keys) {
   if (keys == 1) return 0;
   auto a = frame.src, b = frame.dst;
   if (b < a) std::swap(a, b);
-  std::uint64_t h = 1469598103934665603ULL;
-  const auto mix = [&](const oidu::Endpoint& e) {
-    for (auto byte : e.ip.bytes) h = (h ^ byte) * 1099511628211ULL;
-    h = (h ^ e.port) * 1099511628211ULL;
-  };
-  mix(a);
-  mix(b);
-  return static_cast<std::size_t>(h % keys);
+  return static_cast<std::size_t>(oidu::fingerprint(b, oidu::fingerprint(a)) % keys);
 }
 
 // One message to open: its key and the ciphertext of its size under that key.
