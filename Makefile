@@ -29,12 +29,14 @@ demo: build
 	    | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({k: d[k] for k in ("procedures","findings","summary")}, indent=1))'
 
 test: build
+	@scripts/open-for-test-user.sh .
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # The engine, CLI and unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOIDU_SANITIZE=ON -DOIDU_PLUGIN=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	@scripts/open-for-test-user.sh .
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'
 
