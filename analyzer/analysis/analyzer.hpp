@@ -4,6 +4,7 @@
 // frames: records are handed to the sink as soon as they are final and then forgotten.
 #pragma once
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "analysis/records.hpp"
@@ -48,6 +49,9 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   void process(const Frame& frame);
+  // The same as process() on each frame in order, with the tables and contexts the
+  // frames need loaded from memory for all of them first: faster on large captures.
+  void process_batch(std::span<const Frame> frames);
   // End of input: closes open procedures as incomplete or failed (timers), emits them.
   void finish();
   const Summary& summary() const;

@@ -1,33 +1,98 @@
 #include "analysis/context_store.hpp"
 
-#include <algorithm>
+#include <bit>
+#include <utility>
 
 namespace oidu {
+namespace {
+
+constexpr std::size_t kMinKidCapacity = 64;
+
+}  // namespace
+
+std::size_t ContextStore::home(std::uint64_t key) const {
+  // Packed IDs keep their bytes in the low bits; Fibonacci hashing spreads them over
+  // the power-of-two table.
+  const int shift = 64 - std::countr_zero(by_kid_.size());
+  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
+const ContextStore::KidEntry* ContextStore::find(std::uint64_t key) const {
+  if (by_kid_.empty()) return nullptr;
+  const std::size_t mask = by_kid_.size() - 1;
+  for (std::size_t i = home(key);; i = (i + 1) & mask) {
+    const KidEntry& e = by_kid_[i];
+    if (e.newest == nullptr) return nullptr;
+    if (e.key == key) return &e;
+  }
+}
+
+ContextStore::KidEntry* ContextStore::find(std::uint64_t key) {
+  return const_cast<KidEntry*>(std::as_const(*this).find(key));
+}
+
+void ContextStore::grow() {
+  std::vector<KidEntry> old = std::move(by_kid_);
+  by_kid_.assign(std::max(kMinKidCapacity, 2 * old.size()), KidEntry{});
+  const std::size_t mask = by_kid_.size() - 1;
+  for (const KidEntry& e : old) {
+    if (e.newest == nullptr) continue;
+    std::size_t i = home(e.key);
+    while (by_kid_[i].newest != nullptr) i = (i + 1) & mask;
+    by_kid_[i] = e;
+  }
+}
+
+void ContextStore::index(ContextSlot* slot, const Bytes& id) {
+  const std::uint64_t key = pack_short(id);
+  if (KidEntry* e = find(key)) {
+    // Slots only come in increasing id order, so putting each first keeps lists newest first.
+    if (e->older == 0) {
+      older_.emplace_back();
+      e->older = static_cast<std::uint32_t>(older_.size());
+    }
+    auto& list = older_[e->older - 1];
+    list.insert(list.begin(), e->newest);
+    e->newest = slot;
+    return;
+  }
+  if (2 * (kids_ + 1) > by_kid_.size()) grow();
+  const std::size_t mask = by_kid_.size() - 1;
+  std::size_t i = home(key);
+  while (by_kid_[i].newest != nullptr) i = (i + 1) & mask;
+  by_kid_[i] = KidEntry{key, slot, 0};
+  ++kids_;
+}
 
 ContextSlot& ContextStore::add(ContextSlot slot) {
   slot.id = static_cast<std::uint32_t>(slots_.size() + 1);
   slots_.push_back(std::make_unique<ContextSlot>(std::move(slot)));
   ContextSlot* s = slots_.back().get();
-  // Slots only come in increasing id order, so putting each first keeps lists newest first.
-  const auto index = [&](const Bytes& id) {
-    KidSlots& list = by_kid_[pack_short(id)];
-    if (list.newest) list.older.insert(list.older.begin(), list.newest);
-    list.newest = s;
-  };
-  index(s->client_id);
-  if (s->server_id != s->client_id) index(s->server_id);
+  index(s, s->client_id);
+  if (s->server_id != s->client_id) index(s, s->server_id);
   return *s;
 }
 
 void ContextStore::by_kid(ByteView kid, std::vector<ContextSlot*>& out) const {
-  auto it = by_kid_.find(pack_short(kid));
-  if (it == by_kid_.end()) return;
+  const KidEntry* e = find(pack_short(kid));
+  if (e == nullptr) return;
   const auto add = [&](ContextSlot* s) {
     if (kid.size() <= kPackedExactLength || same_bytes(s->client_id, kid) || same_bytes(s->server_id, kid))
       out.push_back(s);
   };
-  add(it->second.newest);
-  for (ContextSlot* s : it->second.older) add(s);
+  add(e->newest);
+  if (e->older != 0) {
+    for (ContextSlot* s : older_[e->older - 1]) add(s);
+  }
+}
+
+void ContextStore::prefetch(ByteView kid) const {
+  if (!by_kid_.empty()) __builtin_prefetch(&by_kid_[home(pack_short(kid))]);
+}
+
+const ContextSlot* ContextStore::newest_hint(ByteView kid) const {
+  const KidEntry* e = find(pack_short(kid));
+  return e ? e->newest : nullptr;
 }
 
 }  // namespace oidu

@@ -4,7 +4,6 @@
 #pragma once
 #include <array>
 #include <deque>
-#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,18 +40,32 @@ class ContextStore {
   ContextSlot& add(ContextSlot slot);
   // Appends to `out` the slots in which `kid` is one of the two Sender IDs, newest first.
   void by_kid(ByteView kid, std::vector<ContextSlot*>& out) const;
+  // Starts loading what by_kid(kid) will read, for a message a few frames ahead; once
+  // that is loaded, newest_hint(kid) names the slot to load next (nullptr if none).
+  void prefetch(ByteView kid) const;
+  const ContextSlot* newest_hint(ByteView kid) const;
   std::size_t size() const { return slots_.size(); }
 
  private:
-  std::deque<std::unique_ptr<ContextSlot>> slots_;
-  // A Sender ID (packed, see pack_short) -> the slots using it, newest first. The newest
-  // sits in the table's own node: with thousands of contexts every pointer followed is
-  // a cache miss, and most IDs belong to one context.
-  struct KidSlots {
-    ContextSlot* newest = nullptr;
-    std::vector<ContextSlot*> older;  // newest first
+  // The kid index: a Sender ID (packed, see pack_short) -> the slots using it. Every
+  // request looks it up, and with thousands of contexts each pointer followed is a
+  // cache miss, so it is flat (open addressing, linear probing, at most half full) and
+  // the newest slot sits in the entry itself; most IDs belong to one context.
+  struct KidEntry {
+    std::uint64_t key = 0;
+    ContextSlot* newest = nullptr;  // nullptr: a free entry
+    std::uint32_t older = 0;        // 1 + index into older_, 0: none
   };
-  std::unordered_map<std::uint64_t, KidSlots> by_kid_;
+  std::size_t home(std::uint64_t key) const;
+  KidEntry* find(std::uint64_t key);
+  const KidEntry* find(std::uint64_t key) const;
+  void index(ContextSlot* slot, const Bytes& id);
+  void grow();
+
+  std::deque<std::unique_ptr<ContextSlot>> slots_;
+  std::vector<KidEntry> by_kid_;
+  std::size_t kids_ = 0;
+  std::vector<std::vector<ContextSlot*>> older_;  // the other slots of a kid, newest first
 };
 
 }  // namespace oidu

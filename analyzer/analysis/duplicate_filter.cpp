@@ -25,6 +25,17 @@ std::size_t DuplicateFilter::home(std::uint64_t key) const {
   return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
 }
 
+std::uint64_t DuplicateFilter::key_of(const Endpoint& src, CoapType type, std::uint16_t message_id) {
+  const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
+                                static_cast<std::uint8_t>(message_id)};
+  const std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
+  return key == 0 ? 1 : key;  // 0 marks a free slot
+}
+
+void DuplicateFilter::prefetch(const Endpoint& src, CoapType type, std::uint16_t message_id) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[home(key_of(src, type, message_id))]);
+}
+
 std::size_t DuplicateFilter::live(std::int64_t now_us) const {
   std::size_t n = 0;
   for (const Slot& s : slots_) n += s.key != 0 && s.expires_us >= now_us;
@@ -42,7 +53,7 @@ void DuplicateFilter::rebuild(std::int64_t now_us) {
   // per message, and the table stays within four slots per live entry. The old table
   // goes before the new one comes, so the peak is one table plus the live entries.
   const std::size_t capacity = std::max(kMinCapacity, std::bit_ceil(2 * kept.size() + 1));
-  slots_ = std::vector<Slot>();
+  slots_ = decltype(slots_)();
   slots_.assign(capacity, Slot{});
   used_ = kept.size();
   const std::size_t mask = capacity - 1;
@@ -57,10 +68,7 @@ bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t mes
                            ByteView datagram, std::uint64_t frame, std::int64_t now_us,
                            std::uint64_t* original_frame) {
   if (slots_.empty() || 4 * (used_ + 1) > 3 * slots_.size()) rebuild(now_us);
-  const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
-                                static_cast<std::uint8_t>(message_id)};
-  std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
-  if (key == 0) key = 1;  // 0 marks a free slot
+  const std::uint64_t key = key_of(src, type, message_id);
   const std::uint64_t hash = fingerprint(datagram);
   const auto digest = static_cast<std::uint32_t>(hash ^ (hash >> 32));
   const Slot fresh{key, now_us + duplicate_lifetime_us(type), digest, static_cast<std::uint32_t>(frame)};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "capture/capture.hpp"
+#include "core/huge_pages.hpp"
 #include "wire/coap.hpp"
 
 namespace oidu {
@@ -31,6 +32,9 @@ class DuplicateFilter {
   bool seen(const Endpoint& src, CoapType type, std::uint16_t message_id, ByteView datagram,
             std::uint64_t frame, std::int64_t now_us, std::uint64_t* original_frame);
 
+  // Starts loading the slot seen() will probe first for this message, a few frames ahead.
+  void prefetch(const Endpoint& src, CoapType type, std::uint16_t message_id) const;
+
   std::size_t capacity() const { return slots_.size(); }
   std::size_t live(std::int64_t now_us) const;
 
@@ -45,10 +49,11 @@ class DuplicateFilter {
     std::uint32_t digest = 0;
     std::uint32_t frame = 0;
   };
+  static std::uint64_t key_of(const Endpoint& src, CoapType type, std::uint16_t message_id);
   std::size_t home(std::uint64_t key) const;
   void rebuild(std::int64_t now_us);
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::size_t used_ = 0;  // slots ever filled since the last rebuild, live or expired
 };
 

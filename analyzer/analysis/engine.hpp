@@ -38,6 +38,15 @@ struct PivHistory {
   std::size_t next = 0;
 };
 
+// A context to try on a message, and how it came to be.
+struct DecryptCandidate {
+  ContextSlot* base = nullptr;                 // the slot it belongs to or derives from
+  std::shared_ptr<SecurityContext> derived;    // set for KUDOS contexts not yet in a slot
+  bool kudos_temp = false;
+  bool kudos_new = false;
+  KudosDerivation derivation = KudosDerivation::Draft14;
+};
+
 struct Engine {
   Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
 
@@ -56,12 +65,17 @@ struct Engine {
   std::uint64_t last_frame = 0;
   // Buffers reused from message to message, so the hot path does not allocate.
   MessageRecord record;        // the message being analysed
+  CoapMessage coap_buffer;     // its CoAP message and, once decrypted, its plaintext
+  InnerMessage inner_buffer;
   Bytes plaintext;
   std::vector<ContextSlot*> bases_buffer;
+  std::vector<DecryptCandidate> candidates_buffer;
 
   // engine_intake.cpp
   void process(const Frame& frame);
   void finish();
+  // engine_prefetch.cpp
+  void process_batch(std::span<const Frame> frames);
   void report(const std::string& code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
               std::string message);
   void diagnose(std::uint64_t frame, std::string message);

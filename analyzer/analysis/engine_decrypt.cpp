@@ -15,14 +15,7 @@ const Bytes& id_of(const ContextSlot& slot, Role role) {
   return role == Role::Client ? slot.client_id : slot.server_id;
 }
 
-// A context to try, and how it came to be.
-struct Candidate {
-  ContextSlot* base = nullptr;                 // the slot it belongs to or derives from
-  std::shared_ptr<SecurityContext> derived;    // set for KUDOS contexts not yet in a slot
-  bool kudos_temp = false;
-  bool kudos_new = false;
-  KudosDerivation derivation = KudosDerivation::Draft14;
-};
+using Candidate = DecryptCandidate;
 
 ContextMaterial kudos_input(const ContextSlot& base, bool no_fs) {
   ContextMaterial in = base.context->material();
@@ -156,7 +149,8 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
   }
 
   // Build the list of contexts to try.
-  std::vector<Candidate> candidates;
+  std::vector<Candidate>& candidates = candidates_buffer;
+  candidates.clear();
   for (ContextSlot* base : bases) {
     if (!option.kudos) {
       candidates.push_back({base, nullptr, false, false, KudosDerivation::Draft14});
@@ -220,7 +214,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     if (!sc.open(in, ciphertext, plaintext)) continue;
 
     std::string error;
-    auto inner = parse_inner(plaintext, &error);
+    const InnerMessage* inner = parse_inner(plaintext, inner_buffer, &error) ? &inner_buffer : nullptr;
     if (!inner) {
       rec.status = DecryptStatus::Malformed;
       rec.problem = "decrypted, but the plaintext is malformed: " + error;
@@ -303,13 +297,13 @@ PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& 
   req.time_us = frame.time_us;
   req.client = frame.src;
   req.server = frame.dst;
-  req.token.assign(coap.token.begin(), coap.token.end());
+  req.token.assign(coap.token);
   req.message_id = coap.message_id;
   req.type = coap.type;
   req.observe = coap.body.has(kOptObserve);
   req.oscore = coap.body.has(kOptOscore);
-  req.kid.assign(kid.begin(), kid.end());
-  req.piv.assign(piv.begin(), piv.end());
+  req.kid.assign(kid);
+  req.piv.assign(piv);
   return exchanges.add_request(std::move(req));
 }
 

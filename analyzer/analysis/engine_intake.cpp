@@ -88,6 +88,7 @@ void Engine::diagnose(std::uint64_t frame, std::string message) {
 
 namespace {
 
+
 void copy_options(const CoapBody& body, std::vector<OptionRecord>& out) {
   out.clear();
   for (const auto& o : body.options) out.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
@@ -117,7 +118,7 @@ void Engine::process(const Frame& frame) {
   if (!configured && !(config.detect_by_content && looks_like_oscore_coap(frame.udp_payload))) return;
 
   std::string error;
-  auto coap = parse_coap(frame.udp_payload, &error);
+  CoapMessage* coap = parse_coap(frame.udp_payload, coap_buffer, &error) ? &coap_buffer : nullptr;
   if (!coap) {
     ++summary.malformed;
     diagnose(frame.number, "malformed CoAP: " + error);
@@ -194,7 +195,7 @@ void Engine::process(const Frame& frame) {
     sink.on_message(rec);
     return;
   }
-  if (option->kid) rec.kid = Bytes(option->kid->begin(), option->kid->end());
+  if (option->kid) rec.kid.emplace(option->kid->begin(), option->kid->end());
   if (option->kid_context) rec.kid_context = Bytes(option->kid_context->begin(), option->kid_context->end());
   rec.partial_iv.assign(option->partial_iv.begin(), option->partial_iv.end());
   if (option->kudos) {
@@ -228,6 +229,7 @@ Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink&
     : impl_(std::make_unique<Engine>(std::move(config), std::move(keys), sink)) {}
 Analyzer::~Analyzer() = default;
 void Analyzer::process(const Frame& frame) { impl_->process(frame); }
+void Analyzer::process_batch(std::span<const Frame> frames) { impl_->process_batch(frames); }
 void Analyzer::finish() { impl_->finish(); }
 const Summary& Analyzer::summary() const { return impl_->summary; }
 

@@ -4,10 +4,18 @@
 // Entries expire after EXCHANGE_LIFETIME (247 s) of silence, Observe registrations
 // after they are cancelled or go quiet for longer, so the tables hold what is live,
 // never the whole capture.
+//
+// Every message looks the table up, so it does not allocate per request: token, kid
+// and Partial IV sit inside the entry, entries sit in one array that reuses the slots
+// of finished exchanges, and a flat index (open addressing, linear probing) maps a
+// 64-bit fingerprint of (client, server, token) to them.
 #pragma once
+#include <array>
 #include <cstdint>
-#include <optional>
-#include <unordered_map>
+#include <cstring>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "analysis/duplicate_filter.hpp"
 #include "capture/capture.hpp"
@@ -17,49 +25,124 @@ namespace oidu {
 
 struct ContextSlot;
 
-// What a response needs to know about its request.
+// A byte string kept inline up to N bytes and on the heap beyond: the sizes the RFCs
+// allow cost no allocation, and whatever longer value the wire carries (a malformed or
+// exotic message) is still kept whole, so it matches and decrypts as any other.
+template <std::size_t N>
+class SmallBytes {
+ public:
+  SmallBytes() = default;
+  SmallBytes(const SmallBytes& other) { assign(other.view()); }
+  SmallBytes(SmallBytes&& other) noexcept
+      : inline_(other.inline_), size_(std::exchange(other.size_, 0)), heap_(std::move(other.heap_)) {}
+  SmallBytes& operator=(const SmallBytes& other) {
+    if (this != &other) assign(other.view());
+    return *this;
+  }
+  SmallBytes& operator=(SmallBytes&& other) noexcept {
+    inline_ = other.inline_;
+    size_ = std::exchange(other.size_, 0);
+    heap_ = std::move(other.heap_);
+    return *this;
+  }
+
+  void assign(ByteView bytes) {
+    if (bytes.size() <= N) {
+      // memmove: `bytes` may be this very value.
+      if (!bytes.empty()) std::memmove(inline_.data(), bytes.data(), bytes.size());
+      heap_.reset();
+    } else {
+      auto copy = std::make_unique_for_overwrite<std::uint8_t[]>(bytes.size());
+      std::memcpy(copy.get(), bytes.data(), bytes.size());
+      heap_ = std::move(copy);
+    }
+    size_ = bytes.size();
+  }
+  ByteView view() const { return {heap_ ? heap_.get() : inline_.data(), size_}; }
+  operator ByteView() const { return view(); }
+  std::size_t size() const { return size_; }
+  bool on_heap() const { return heap_ != nullptr; }
+
+ private:
+  std::array<std::uint8_t, N> inline_{};
+  std::size_t size_ = 0;
+  std::unique_ptr<std::uint8_t[]> heap_;  // set only when size_ > N
+};
+
+// RFC 7252 3: a token has at most 8 bytes. RFC 8613 6.1: a Partial IV at most 5, and
+// 3.3: an ID at most the nonce length minus 6 (7 bytes for a 13-byte nonce), so 16
+// bytes hold the kid of any AEAD algorithm in use.
+using TokenBytes = SmallBytes<8>;
+using KidBytes = SmallBytes<16>;
+using PivBytes = SmallBytes<5>;
+
+// What a response needs to know about its request. token, kid and piv convert to
+// ByteView; set them with assign().
 struct PendingRequest {
   std::uint64_t frame = 0;
   std::int64_t time_us = 0;
   Endpoint client, server;
-  Bytes token;
+  TokenBytes token;
   std::uint16_t message_id = 0;
   CoapType type = CoapType::Con;
   bool observe = false;           // an Observe registration: notifications follow
   bool oscore = false;
-  Bytes kid;                      // request_kid for the external AAD
-  Bytes piv;                      // request_piv
+  KidBytes kid;                   // request_kid for the external AAD
+  PivBytes piv;                   // request_piv
   ContextSlot* slot = nullptr;    // the context that opened it
   bool recipient_id_offered = false;  // the request carried Recipient-ID (ID update)
   bool kudos = false;
   std::int64_t last_use_us = 0;
 };
 
+// References returned by add_request and match_response stay valid until the next
+// add_request or expire call (either may move every entry), or until complete()
+// removes that very request; completing another request moves nothing, and
+// match_response never moves anything.
 class ExchangeTable {
  public:
-  // Registers a request (replacing an older one with the same token and endpoints).
+  // Registers a request, replacing an older one with the same token and endpoints.
   PendingRequest& add_request(PendingRequest request);
-  // The request a response from `server` to `client` answers: by token, else (piggybacked
-  // ACK) by Message ID, else for an empty token the outstanding request of the pair.
+  // The request a response from `server` to `client` answers: by token (an empty token
+  // is a token like any other), else for a piggybacked ACK by Message ID.
   PendingRequest* match_response(const Endpoint& server, const Endpoint& client,
                                  ByteView token, CoapType type, std::uint16_t message_id,
                                  std::int64_t now_us);
+  // For a response a few frames ahead: prefetch() starts loading the index slot that
+  // match_response() will probe first; once that is loaded, hint() names the request
+  // to load next (a guess by fingerprint, nullptr if none: nothing is compared).
+  void prefetch(const Endpoint& client, const Endpoint& server, ByteView token) const;
+  const PendingRequest* hint(const Endpoint& client, const Endpoint& server, ByteView token) const;
   // The exchange is over (its final response arrived): forget it, unless notifications
   // may follow.
   void complete(PendingRequest& request);
   void expire(std::int64_t now_us);
-  std::size_t size() const { return by_token_.size(); }
+  std::size_t size() const { return live_; }
+  // Index slots; the entry array holds at most half as many. Memory follows the
+  // exchanges live between two expire() calls, never the packets that went by.
+  std::size_t capacity() const { return index_.size(); }
 
  private:
-  struct Key {
-    Endpoint client, server;
-    Bytes token;
-    bool operator==(const Key&) const = default;
+  struct Slot {
+    std::uint64_t key = 0;  // fingerprint of (client, server, token); 0: free
+    std::uint32_t entry = 0;
   };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const;
-  };
-  std::unordered_map<Key, PendingRequest, KeyHash> by_token_;
+  static constexpr std::size_t kNotFound = static_cast<std::size_t>(-1);
+
+  std::size_t home(std::uint64_t key) const;
+  std::size_t find(std::uint64_t key, const Endpoint& client, const Endpoint& server,
+                   ByteView token) const;
+  PendingRequest* find_by_message_id(const Endpoint& client, const Endpoint& server,
+                                     std::uint16_t message_id);
+  void remove(std::size_t slot);
+  void rebuild_index(std::size_t capacity);
+  void compact();
+
+  std::vector<Slot> index_;
+  std::vector<PendingRequest> entries_;
+  std::vector<std::uint64_t> entry_keys_;  // each entry's fingerprint; 0: the entry is free
+  std::vector<std::uint32_t> free_;        // free entries, reused before the array grows
+  std::size_t live_ = 0;
 };
 
 // XXH3 (libxxhash) over bytes, chained from `seed`: a fingerprint for table keys and for

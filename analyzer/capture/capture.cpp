@@ -328,4 +328,19 @@ bool CaptureReader::next(Frame& frame) {
   return true;
 }
 
+bool CaptureReader::next_batch(FrameBatch& batch) {
+  batch.size_ = 0;
+  if (!error_.empty()) return false;
+  while (batch.size_ < FrameBatch::kMaxFrames) {
+    Frame& frame = batch.frames_[batch.size_];
+    if (!next(frame)) break;
+    // libpcap reuses its buffer on the next read.
+    Bytes& copy = batch.payloads_[batch.size_];
+    copy.assign(frame.udp_payload.begin(), frame.udp_payload.end());
+    frame.udp_payload = ByteView(copy.data(), copy.size());
+    ++batch.size_;
+  }
+  return batch.size_ > 0;
+}
+
 }  // namespace oidu

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/bytes.hpp"
@@ -45,6 +46,20 @@ struct Frame {
                                        // ("truncated IPv4 header", "IP fragment", ...)
 };
 
+// Frames read ahead, each with its own copy of its UDP payload, so that several can be
+// handed to the engine at once (Analyzer::process_batch).
+class FrameBatch {
+ public:
+  static constexpr std::size_t kMaxFrames = 16;
+  std::span<const Frame> frames() const { return {frames_.data(), size_}; }
+
+ private:
+  friend class CaptureReader;
+  std::array<Frame, kMaxFrames> frames_;
+  std::array<Bytes, kMaxFrames> payloads_;  // capacity kept from batch to batch
+  std::size_t size_ = 0;
+};
+
 // ISO 8601 UTC with microseconds: "2026-11-28T12:46:01.123456Z".
 std::string format_time(std::int64_t time_us);
 
@@ -57,6 +72,8 @@ class CaptureReader {
 
   // false at the end of the file, or at a read error (then `error()` is non-empty).
   bool next(Frame& frame);
+  // Up to FrameBatch::kMaxFrames frames; false when none was left (see next()).
+  bool next_batch(FrameBatch& batch);
   const std::string& error() const { return error_; }
   const std::string& path() const { return path_; }
   int link_type() const { return link_type_; }

@@ -101,8 +101,8 @@ int run_analyze(const AnalyzeOptions& o) {
     report->begin_capture(reader->path());
     Tally tally(sink);
     Analyzer analyzer(config, keys, tally);
-    Frame frame;
-    while (reader->next(frame)) analyzer.process(frame);
+    FrameBatch batch;
+    while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {
       std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
       tally.on_diagnostic(Diagnostic{reader->path(), 0, reader->error()});

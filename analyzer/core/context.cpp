@@ -132,6 +132,22 @@ SecurityContext::Keys& SecurityContext::keys(ByteView sender_id) {
 
 AeadKey& SecurityContext::key_for(ByteView sender_id) { return keys(sender_id).aead; }
 
+void SecurityContext::prefetch(int step) const {
+  if (step == 0) {
+    __builtin_prefetch(keys_.data());
+    __builtin_prefetch(common_iv_.data());
+    return;
+  }
+  for (const auto& entry : keys_) {
+    const Keys& k = *entry.second;
+    switch (step) {
+      case 1: __builtin_prefetch(&k); break;
+      case 2: k.aead.prefetch(false); break;
+      default: k.aead.prefetch(true); break;
+    }
+  }
+}
+
 const Bytes& SecurityContext::raw_key_for(ByteView sender_id) { return keys(sender_id).raw; }
 
 std::uint64_t SecurityContext::key_digest(ByteView sender_id) { return keys(sender_id).digest; }

@@ -66,6 +66,11 @@ class SecurityContext {
   // A 64-bit digest of that key, computed once: tells keys apart without reading them.
   std::uint64_t key_digest(ByteView sender_id);
 
+  // One step of loading this context's keys ahead of use, for a message a few frames
+  // ahead: step 0 the key list, 1 the keys, 2 their ciphers, 3 the cipher contexts.
+  // Each step reads only what the previous one loaded.
+  void prefetch(int step) const;
+
   bool seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext);
   bool open(const AeadInputs& in, ByteView ciphertext, Bytes& plaintext);
   // The nonce that `in` produces (for NONCE_REUSE detection).

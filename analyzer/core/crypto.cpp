@@ -225,6 +225,15 @@ AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_i
   impl_->ok = true;
 }
 
+void AeadKey::prefetch(bool context) const {
+  if (!impl_) return;
+  if (!context) {
+    __builtin_prefetch(impl_.get());
+  } else if (impl_->dec != nullptr) {
+    __builtin_prefetch(impl_->dec);
+  }
+}
+
 AeadKey::~AeadKey() = default;
 AeadKey::AeadKey(AeadKey&&) noexcept = default;
 AeadKey& AeadKey::operator=(AeadKey&&) noexcept = default;

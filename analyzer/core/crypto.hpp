@@ -53,6 +53,10 @@ class AeadKey {
   // input = ciphertext || tag. Returns false when the tag does not verify (out is then empty).
   bool open(ByteView nonce, ByteView aad, ByteView input, Bytes& out);
 
+  // Starts loading this key's state (false) or, once that is loaded, its decryption
+  // context (true) from memory: with thousands of keys they are not in the caches.
+  void prefetch(bool context) const;
+
  private:
   struct Impl;
   const AeadInfo* alg_;

@@ -42,42 +42,43 @@ bool read_extended(ByteView in, std::size_t& pos, unsigned nibble, std::size_t h
   return true;
 }
 
-// Options and payload of `in` from `pos` on; offsets in errors are positions in `in`.
-std::optional<CoapBody> parse_body_at(ByteView in, std::size_t pos, std::string* error) {
-  CoapBody body;
+// Options and payload of `in` from `pos` on into `body`, whose option list keeps its
+// capacity; offsets in errors are positions in `in`.
+bool parse_body_at(ByteView in, std::size_t pos, CoapBody& body, std::string* error) {
+  body.options.clear();
+  body.payload = {};
   unsigned number = 0;
   while (pos < in.size()) {
     const std::size_t header_offset = pos;
     const std::uint8_t header = in[pos++];
     if (header == kPayloadMarker) {
       if (pos == in.size()) {
-        fail(error, "payload marker" + at(header_offset) + " followed by an empty payload");
-        return std::nullopt;
+        return fail(error, "payload marker" + at(header_offset) + " followed by an empty payload");
       }
       body.payload = in.subspan(pos);
-      return body;
+      return true;
     }
     unsigned delta = 0;
     unsigned length = 0;
     if (!read_extended(in, pos, header >> 4, header_offset, "delta", delta, error) ||
         !read_extended(in, pos, header & 0x0f, header_offset, "length", length, error)) {
-      return std::nullopt;
+      return false;
     }
     number += delta;
     if (number > kMaxOptionNumber) {
       fail(error, "option number " + std::to_string(number) + " above 65535" + at(header_offset));
-      return std::nullopt;
+      return false;
     }
     if (in.size() - pos < length) {
       fail(error, "option " + std::to_string(number) + " value of " + std::to_string(length) + " bytes" +
                       at(pos) + " runs past the end (" + std::to_string(in.size() - pos) +
                       " bytes left)");
-      return std::nullopt;
+      return false;
     }
     body.options.push_back({static_cast<std::uint16_t>(number), in.subspan(pos, length)});
     pos += length;
   }
-  return body;
+  return true;
 }
 
 // The nibble and extension bytes for one option delta or length.
@@ -177,57 +178,60 @@ std::string code_description(std::uint8_t code) {
 }
 
 std::optional<CoapBody> parse_body(ByteView in, std::string* error) {
-  return parse_body_at(in, 0, error);
+  CoapBody body;
+  if (!parse_body_at(in, 0, body, error)) return std::nullopt;
+  return body;
 }
 
-std::optional<CoapMessage> parse_coap(ByteView datagram, std::string* error) {
+bool parse_coap(ByteView datagram, CoapMessage& m, std::string* error) {
   if (datagram.size() < 4) {
     fail(error, "message of " + std::to_string(datagram.size()) +
                     " bytes is shorter than the 4-byte CoAP header");
-    return std::nullopt;
+    return false;
   }
-  CoapMessage m;
   m.version = datagram[0] >> 6;
   if (m.version != 1) {
     fail(error, "CoAP version " + std::to_string(m.version) + at(0) + " (expected 1)");
-    return std::nullopt;
+    return false;
   }
   m.type = static_cast<CoapType>((datagram[0] >> 4) & 0x03);
   const std::size_t token_length = datagram[0] & 0x0f;
   if (token_length > 8) {
     fail(error, "token length " + std::to_string(token_length) + at(0) + " is reserved (9-15)");
-    return std::nullopt;
+    return false;
   }
   m.code = datagram[1];
   m.message_id = static_cast<std::uint16_t>(datagram[2] << 8 | datagram[3]);
   if (datagram.size() - 4 < token_length) {
     fail(error, "token of " + std::to_string(token_length) + " bytes" + at(4) +
                     " runs past the end of the message");
-    return std::nullopt;
+    return false;
   }
   // RFC 7252 4.1: an Empty message is the bare 4-byte header.
   if (m.code == 0 && datagram.size() > 4) {
     fail(error, "Empty message (code 0.00) has " + std::to_string(datagram.size() - 4) +
                     " bytes after the header" + at(4));
-    return std::nullopt;
+    return false;
   }
   m.token = datagram.subspan(4, token_length);
-  auto body = parse_body_at(datagram, 4 + token_length, error);
-  if (!body) return std::nullopt;
-  m.body = std::move(*body);
+  return parse_body_at(datagram, 4 + token_length, m.body, error);
+}
+
+std::optional<CoapMessage> parse_coap(ByteView datagram, std::string* error) {
+  CoapMessage m;
+  if (!parse_coap(datagram, m, error)) return std::nullopt;
   return m;
 }
 
-std::optional<InnerMessage> parse_inner(ByteView plaintext, std::string* error) {
-  if (plaintext.empty()) {
-    fail(error, "empty OSCORE plaintext (no code byte)");
-    return std::nullopt;
-  }
-  InnerMessage inner;
+bool parse_inner(ByteView plaintext, InnerMessage& inner, std::string* error) {
+  if (plaintext.empty()) return fail(error, "empty OSCORE plaintext (no code byte)");
   inner.code = plaintext[0];
-  auto body = parse_body_at(plaintext, 1, error);
-  if (!body) return std::nullopt;
-  inner.body = std::move(*body);
+  return parse_body_at(plaintext, 1, inner.body, error);
+}
+
+std::optional<InnerMessage> parse_inner(ByteView plaintext, std::string* error) {
+  InnerMessage inner;
+  if (!parse_inner(plaintext, inner, error)) return std::nullopt;
   return inner;
 }
 

@@ -53,6 +53,10 @@ std::string code_description(std::uint8_t code);
 // Parse errors say what is wrong and at which byte offset.
 std::optional<CoapMessage> parse_coap(ByteView datagram, std::string* error);
 std::optional<InnerMessage> parse_inner(ByteView plaintext, std::string* error);
+// The same into an existing message, whose option list keeps its capacity: the engine
+// parses every frame into the same two. On failure `out` is left partly filled.
+bool parse_coap(ByteView datagram, CoapMessage& out, std::string* error);
+bool parse_inner(ByteView plaintext, InnerMessage& out, std::string* error);
 // Options and payload starting at `in` (shared by both parsers).
 std::optional<CoapBody> parse_body(ByteView in, std::string* error);
 

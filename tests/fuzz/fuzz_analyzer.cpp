@@ -5,6 +5,7 @@
 // procedure timers fire too.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "fuzz_check.hpp"
@@ -47,14 +48,30 @@ inline Endpoint endpoint(std::uint16_t port) {
   return e;
 }
 
-inline void analyzer_one(const std::uint8_t* data, std::size_t size) {
-  if (fuzz_keys().empty()) fail("the libcoap-oscore keys did not load");
-  CheckingSink sink;
-  AnalyzerConfig config;
-  config.file = "fuzz";
-  Analyzer analyzer(config, fuzz_keys(), sink);
+// Records what the engine emits, to compare two runs over the same frames.
+class TranscriptSink : public CheckingSink {
+ public:
+  std::string transcript;
+
+  void on_message(const MessageRecord& m) override {
+    CheckingSink::on_message(m);
+    transcript += "message " + std::to_string(m.frame) + " " + decrypt_status_name(m.status) + " " +
+                  m.context + " " + m.problem + "\n";
+  }
+  void on_finding(const Finding& f) override {
+    CheckingSink::on_finding(f);
+    transcript += "finding " + f.code + " " + std::to_string(f.frame) + " " + f.message + "\n";
+  }
+  void on_procedure(const ProcedureRecord& p) override {
+    transcript += "procedure " + std::to_string(p.id) + " " + p.type + " " + p.outcome + "\n";
+  }
+  void on_context(const ContextRecord& c) override { transcript += "context " + c.name + "\n"; }
+};
+
+inline std::vector<Frame> frames_of(const std::uint8_t* data, std::size_t size) {
   const Endpoint client = endpoint(50000), server = endpoint(5683);
   std::int64_t time_us = 1'700'000'000'000'000;
+  std::vector<Frame> frames;
   std::size_t pos = 0;
   while (pos + 3 <= size) {
     const std::uint8_t header = data[pos];
@@ -63,7 +80,7 @@ inline void analyzer_one(const std::uint8_t* data, std::size_t size) {
                               size - pos - 3);
     pos += 3;
     Frame frame;
-    frame.number = ++sink.current_frame;
+    frame.number = frames.size() + 1;
     time_us += static_cast<std::int64_t>(header >> 1) * 1'000'000;
     frame.time_us = time_us;
     frame.captured_length = length + 28;
@@ -73,11 +90,35 @@ inline void analyzer_one(const std::uint8_t* data, std::size_t size) {
     frame.dst = to_server ? server : client;
     frame.udp_payload = ByteView(data + pos, length);
     pos += length;
-    analyzer.process(frame);
+    frames.push_back(frame);
   }
-  analyzer.finish();
-  const Summary& s = analyzer.summary();
+  return frames;
+}
+
+inline void analyzer_one(const std::uint8_t* data, std::size_t size) {
+  if (fuzz_keys().empty()) fail("the libcoap-oscore keys did not load");
+  AnalyzerConfig config;
+  config.file = "fuzz";
+  const std::vector<Frame> frames = frames_of(data, size);
+
+  // One frame at a time, as the Wireshark plugin drives the engine.
+  TranscriptSink single;
+  Analyzer one(config, fuzz_keys(), single);
+  for (const Frame& frame : frames) {
+    single.current_frame = frame.number;
+    one.process(frame);
+  }
+  one.finish();
+  const Summary& s = one.summary();
   check(s.decrypted <= s.oscore_messages, "more messages decrypted than OSCORE messages seen");
+
+  // In batches, as the CLI does: prefetching must not change a thing.
+  TranscriptSink batched;
+  batched.current_frame = frames.size();
+  Analyzer batch(config, fuzz_keys(), batched);
+  batch.process_batch(frames);
+  batch.finish();
+  check(batched.transcript == single.transcript, "process_batch and process disagree");
 }
 
 }  // namespace oidu::fuzz

@@ -6,6 +6,8 @@
 
 #include "fuzz_check.hpp"
 #include "wire/coap.hpp"
+#include "wire/coap_peek.hpp"
+#include "wire/option_registry.hpp"
 
 namespace oidu::fuzz {
 
@@ -36,10 +38,19 @@ inline void coap_one(const std::uint8_t* data, std::size_t size) {
           "re-encoded CoAP message parses differently");
     (void)code_text(m->code);
     (void)code_description(m->code);
+    // The engine prefetches by what peek_coap reads: on a valid message it must agree.
+    const auto peek = peek_coap(in);
+    check(peek && peek->type == m->type && peek->code == m->code && peek->message_id == m->message_id &&
+              same_bytes(peek->token, m->token),
+          "peek_coap reads the header differently");
+    const CoapOption* oscore = m->body.find(kOptOscore);
+    check(oscore ? peek->oscore && same_bytes(*peek->oscore, oscore->value) : !peek->oscore,
+          "peek_coap finds another OSCORE option");
   } else {
     check(!error.empty(), "parse_coap failed without an error message");
   }
   (void)looks_like_oscore_coap(in);
+  (void)peek_coap(in);
 
   error.clear();
   if (const auto inner = parse_inner(in, &error)) {
