@@ -1,6 +1,5 @@
 #include "analysis/context_store.hpp"
 
-#include <bit>
 #include <utility>
 
 namespace oidu {
@@ -10,12 +9,7 @@ constexpr std::size_t kMinKidCapacity = 64;
 
 }  // namespace
 
-std::size_t ContextStore::home(std::uint64_t key) const {
-  // Packed IDs keep their bytes in the low bits; Fibonacci hashing spreads them over
-  // the power-of-two table.
-  const int shift = 64 - std::countr_zero(by_kid_.size());
-  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
-}
+std::size_t ContextStore::home(std::uint64_t key) const { return fibonacci_slot(key, by_kid_.size()); }
 
 const ContextStore::KidEntry* ContextStore::find(std::uint64_t key) const {
   if (by_kid_.empty()) return nullptr;

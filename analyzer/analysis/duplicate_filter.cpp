@@ -19,11 +19,7 @@ std::int64_t duplicate_lifetime_us(CoapType type) {
   }
 }
 
-std::size_t DuplicateFilter::home(std::uint64_t key) const {
-  // Fibonacci hashing spreads the fingerprint's bits over the power-of-two table.
-  const int shift = 64 - std::countr_zero(slots_.size());
-  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
-}
+std::size_t DuplicateFilter::home(std::uint64_t key) const { return fibonacci_slot(key, slots_.size()); }
 
 std::uint64_t DuplicateFilter::key_of(const Endpoint& src, CoapType type, std::uint16_t message_id) {
   const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),

@@ -5,7 +5,6 @@
 // a time for a whole group of frames, so the misses of the group overlap, and then
 // processes the frames in order exactly as process() does: the output cannot change.
 #include "analysis/engine.hpp"
-#include "wire/coap_peek.hpp"
 
 namespace oidu {
 namespace {
@@ -30,7 +29,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
     std::array<bool, kGroup> has_kid{};
     std::array<const ContextSlot*, kGroup> slots{};
     std::array<const SecurityContext*, kGroup> contexts{};
-    std::array<std::optional<CoapPeek>, kGroup> responses{};
+    std::array<std::optional<ByteView>, kGroup> response_tokens{};
     std::array<const PendingRequest*, kGroup> requests{};
 
     // Level 1: the duplicate filter's slot, and the kid index entry of a request or the
@@ -44,7 +43,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (!peek->oscore) continue;
       if (peek->code >= 64) {
         exchanges.prefetch(f.dst, f.src, peek->token);
-        responses[i] = *peek;
+        response_tokens[i] = peek->token;
         continue;
       }
       if (peek->code > 31) continue;
@@ -59,8 +58,8 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (has_kid[i]) {
         slots[i] = store.newest_hint(kids[i]);
         if (slots[i]) load_slot(slots[i]);
-      } else if (responses[i]) {
-        requests[i] = exchanges.hint(group[i].dst, group[i].src, responses[i]->token);
+      } else if (response_tokens[i]) {
+        requests[i] = exchanges.hint(group[i].dst, group[i].src, *response_tokens[i]);
         load(requests[i]);
       }
     }

@@ -57,11 +57,7 @@ std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed) {
   return XXH3_64bits_withSeed(bytes.data(), put_endpoint(e, bytes.data()), seed);
 }
 
-std::size_t ExchangeTable::home(std::uint64_t key) const {
-  // Fibonacci hashing spreads the fingerprint's bits over the power-of-two index.
-  const int shift = 64 - std::countr_zero(index_.size());
-  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift);
-}
+std::size_t ExchangeTable::home(std::uint64_t key) const { return fibonacci_slot(key, index_.size()); }
 
 std::size_t ExchangeTable::find(std::uint64_t key, const Endpoint& client, const Endpoint& server,
                                 ByteView token) const {

@@ -1,6 +1,7 @@
 // Byte strings and their hex form, shared by every layer.
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,5 +33,12 @@ inline constexpr std::size_t kPackedExactLength = 7;
 // FNV-1a: a digest for values hashed once (a key, a long ID), where speed does not matter.
 std::uint64_t fnv1a(ByteView bytes);
 std::uint64_t pack_short(ByteView bytes);
+
+// The home slot of `key` in an open-addressing table of `size` slots, a power of two
+// and at least 2: Fibonacci hashing spreads the key's bits, the low-entropy bits of a
+// packed ID included, over the table. The engine's flat tables all probe from here.
+inline std::size_t fibonacci_slot(std::uint64_t key, std::size_t size) {
+  return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(size)));
+}
 
 }  // namespace oidu

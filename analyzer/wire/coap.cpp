@@ -280,6 +280,39 @@ Bytes encode_inner(std::uint8_t code, const std::vector<CoapOption>& options, By
   return out;
 }
 
+std::optional<CoapPeek> peek_coap(ByteView datagram) {
+  if (datagram.size() < 4 || (datagram[0] >> 6) != 1) return std::nullopt;
+  const std::size_t token_length = datagram[0] & 0x0f;
+  if (token_length > 8 || datagram.size() - 4 < token_length) return std::nullopt;
+  CoapPeek peek;
+  peek.type = static_cast<CoapType>((datagram[0] >> 4) & 0x03);
+  peek.code = datagram[1];
+  peek.message_id = static_cast<std::uint16_t>(datagram[2] << 8 | datagram[3]);
+  peek.token = datagram.subspan(4, token_length);
+  std::size_t pos = 4 + token_length;
+  unsigned number = 0;
+  // Options come in ascending order, so the scan stops at the first one past OSCORE.
+  while (pos < datagram.size() && number <= kOptOscore) {
+    const std::size_t header_offset = pos;
+    const std::uint8_t header = datagram[pos++];
+    unsigned delta = 0;
+    unsigned length = 0;
+    if (header == kPayloadMarker ||
+        !read_extended(datagram, pos, header >> 4, header_offset, "delta", delta, nullptr) ||
+        !read_extended(datagram, pos, header & 0x0f, header_offset, "length", length, nullptr) ||
+        datagram.size() - pos < length) {
+      break;
+    }
+    number += delta;
+    if (number == kOptOscore) {
+      peek.oscore = datagram.subspan(pos, length);
+      break;
+    }
+    pos += length;
+  }
+  return peek;
+}
+
 bool looks_like_oscore_coap(ByteView datagram) {
   const auto m = parse_coap(datagram, nullptr);
   if (!m) return false;

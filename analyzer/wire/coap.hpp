@@ -66,6 +66,19 @@ void encode_body(Bytes& out, const std::vector<CoapOption>& options, ByteView pa
 Bytes encode_coap(const CoapMessage& m);
 Bytes encode_inner(std::uint8_t code, const std::vector<CoapOption>& options, ByteView payload);
 
+// A first look at a datagram that allocates nothing and explains nothing: enough to
+// find the table entries the engine will read for it, so they can be loaded from memory
+// while earlier frames are analysed (Engine::process_batch). parse_coap stays the
+// judge: a datagram it rejects may still peek, one it accepts peeks alike.
+struct CoapPeek {
+  CoapType type = CoapType::Con;
+  std::uint8_t code = 0;
+  std::uint16_t message_id = 0;
+  ByteView token;
+  std::optional<ByteView> oscore;  // the OSCORE option's value, if there is one
+};
+std::optional<CoapPeek> peek_coap(ByteView datagram);
+
 // Whether a UDP payload plausibly is CoAP carrying an OSCORE option (content-based
 // recognition on ports that are not configured).
 bool looks_like_oscore_coap(ByteView datagram);

@@ -6,7 +6,6 @@
 
 #include "fuzz_check.hpp"
 #include "wire/coap.hpp"
-#include "wire/coap_peek.hpp"
 #include "wire/option_registry.hpp"
 
 namespace oidu::fuzz {
