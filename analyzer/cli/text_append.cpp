@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <array>
 #include <charconv>
+#include <limits>
 #include <cstring>
 
 namespace oidu {
@@ -35,26 +37,9 @@ Date civil_from_days(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-}  // namespace
-
-void append_uint(std::string& out, std::uint64_t v) {
-  char buffer[20];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-  out.append(buffer, result.ptr);
-}
-
-void append_hex(std::string& out, ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  const std::size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  char* p = out.data() + at;
-  for (const std::uint8_t b : bytes) {
-    *p++ = kDigits[b >> 4];
-    *p++ = kDigits[b & 0x0f];
-  }
-}
-
-void append_time(std::string& out, std::int64_t time_us) {
+// format_time()'s text into `text`; false for years outside 1..9999, which print with
+// another width (or not at all): those are left to format_time().
+bool iso_time(char (&text)[27], std::int64_t time_us) {
   std::int64_t seconds = time_us / 1000000;
   std::int64_t micros = time_us % 1000000;
   if (micros < 0) {
@@ -68,14 +53,9 @@ void append_time(std::string& out, std::int64_t time_us) {
     --days;
   }
   const Date date = civil_from_days(days);
-  // Years outside 1..9999 print with another width (or not at all): leave them to format_time.
-  if (date.year < 1 || date.year > 9999) {
-    out += format_time(time_us);
-    return;
-  }
+  if (date.year < 1 || date.year > 9999) return false;
   const auto sod = static_cast<unsigned>(second_of_day);
-  char text[27];  // 2026-11-28T12:46:01.123456Z
-  char* p = put_digits(text, static_cast<unsigned>(date.year), 4);
+  char* p = put_digits(text, static_cast<unsigned>(date.year), 4);  // 2026-11-28T12:46:01.123456Z
   *p++ = '-';
   p = put_digits(p, date.month, 2);
   *p++ = '-';
@@ -88,33 +68,82 @@ void append_time(std::string& out, std::int64_t time_us) {
   p = put_digits(p, sod % 60, 2);
   *p++ = '.';
   p = put_digits(p, static_cast<unsigned>(micros), 6);
-  *p++ = 'Z';
-  out.append(text, p);
+  *p = 'Z';
+  return true;
 }
 
-void append_endpoint(std::string& out, const Endpoint& e) {
+// "0" to "255", for the octets of IPv4 addresses.
+const std::array<std::string, 256> kOctets = [] {
+  std::array<std::string, 256> t;
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = std::to_string(i);
+  return t;
+}();
+
+}  // namespace
+
+void append_uint(Appender& out, std::uint64_t v) {
+  constexpr std::size_t kMaxDigits = 20;
+  char* p = out.room(kMaxDigits);
+  out.advance(std::to_chars(p, p + kMaxDigits, v).ptr);
+}
+
+void append_hex(Appender& out, ByteView bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char* p = out.room(2 * bytes.size());
+  for (const std::uint8_t b : bytes) {
+    *p++ = kDigits[b >> 4];
+    *p++ = kDigits[b & 0x0f];
+  }
+  out.advance(p);
+}
+
+void append_time(Appender& out, std::int64_t time_us) {
+  // Messages come seconds apart at most: the date and time of day are formatted once
+  // per second, and only the microseconds for each message.
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local char text[27];
+  const std::int64_t second = time_us >= 0 ? time_us / 1000000 : -((-(time_us + 1)) / 1000000) - 1;
+  if (second != cached_second) {
+    if (!iso_time(text, time_us)) return out.put(format_time(time_us));
+    cached_second = second;
+  } else {
+    put_digits(text + 20, static_cast<unsigned>(time_us - second * 1000000), 6);
+  }
+  out.put(std::string_view(text, sizeof text));
+}
+
+void append_clock_time(Appender& out, std::int64_t time_us) {
+  char text[27];
+  if (iso_time(text, time_us)) return out.put(std::string_view(text + 11, sizeof text - 12));
+  const std::string iso = format_time(time_us);
+  const std::size_t t = iso.find('T');
+  out.put(t == std::string::npos ? std::string_view(iso) : std::string_view(iso).substr(t + 1, iso.size() - t - 2));
+}
+
+void append_endpoint(Appender& out, const Endpoint& e) {
   if (e.ip.version == 6) {
     // inet_ntop's RFC 5952 form (and its IPv4-mapped notation) into a stack buffer.
     char text[INET6_ADDRSTRLEN];
-    out += '[';
-    out += inet_ntop(AF_INET6, e.ip.bytes.data(), text, sizeof text) ? text : "?";
-    out += "]:";
+    out.put('[');
+    out.put(inet_ntop(AF_INET6, e.ip.bytes.data(), text, sizeof text) ? std::string_view(text) : std::string_view("?"));
+    out.put("]:");
   } else {
-    for (int i = 0; i < 4; ++i) {
-      if (i) out += '.';
-      append_uint(out, e.ip.bytes[static_cast<std::size_t>(i)]);
+    char* p = out.room(4 * 4);  // "255." four times, the last '.' being the ':'
+    for (std::size_t i = 0; i < 4; ++i) {
+      const std::string_view octet = kOctets[e.ip.bytes[i]];
+      p = std::copy(octet.begin(), octet.end(), p);
+      *p++ = i < 3 ? '.' : ':';
     }
-    out += ':';
+    out.advance(p);
   }
   append_uint(out, e.port);
 }
 
-void append_code(std::string& out, std::uint8_t code) {
-  char text[4];
-  text[0] = static_cast<char>('0' + (code >> 5));
-  text[1] = '.';
-  put_digits(text + 2, code & 0x1fu, 2);
-  out.append(text, sizeof text);
+void append_code(Appender& out, std::uint8_t code) {
+  char* p = out.room(4);
+  p[0] = static_cast<char>('0' + (code >> 5));
+  p[1] = '.';
+  out.advance(put_digits(p + 2, code & 0x1fu, 2));
 }
 
 }  // namespace oidu

@@ -1,6 +1,7 @@
 #include "cli/text_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <iomanip>
 
 #include "cli/text_append.hpp"
@@ -14,49 +15,49 @@ constexpr std::size_t kPreview = 24;
 
 std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
 
-void append_hex_or_empty(std::string& out, const Bytes& b) {
-  if (b.empty()) out += "''";
+void append_hex_or_empty(Appender& out, const Bytes& b) {
+  if (b.empty()) out.put("''");
   else append_hex(out, b);
 }
 
-// "12:46:01.123456" out of the ISO form.
-void append_clock_time(std::string& out, std::int64_t time_us) {
-  const std::size_t at = out.size();
-  append_time(out, time_us);
-  const std::size_t t = out.find('T', at);
-  if (t == std::string::npos) return;
-  out.pop_back();  // 'Z'
-  out.erase(at, t + 1 - at);
-}
-
-void append_payload_preview(std::string& out, const Bytes& payload) {
+void append_payload_preview(Appender& out, const Bytes& payload) {
   if (payload.empty()) return;
   const bool printable = std::all_of(payload.begin(), payload.end(), [](std::uint8_t c) {
     return c >= 0x20 && c < 0x7f;
   });
-  out += " | ";
+  out.put(" | ");
   if (printable) {
-    out += '"';
-    out.append(payload.begin(), payload.begin() + static_cast<long>(std::min(payload.size(), kPreview)));
-    out += payload.size() > kPreview ? "...\"" : "\"";
+    out.put('"');
+    out.put(std::string_view(reinterpret_cast<const char*>(payload.data()), std::min(payload.size(), kPreview)));
+    out.put(payload.size() > kPreview ? std::string_view("...\"") : std::string_view("\""));
   } else {
     append_hex(out, ByteView(payload.data(), std::min(payload.size(), kPreview / 2)));
-    if (payload.size() > kPreview / 2) out += "...";
+    if (payload.size() > kPreview / 2) out.put("...");
   }
 }
 
-void append_options(std::string& out, const std::vector<OptionRecord>& options) {
+void append_options(Appender& out, const std::vector<OptionRecord>& options) {
   for (const auto& o : options) {
     if (o.number == kOptOscore) continue;
-    out += ' ';
-    if (const OptionInfo* info = option_info(o.number)) out += info->name;
-    else out += option_name(o.number);
+    out.put(' ');
+    if (const OptionInfo* info = option_info(o.number)) out.put(std::string_view(info->name));
+    else out.put(option_name(o.number));
     const std::string value = option_value_text(o.number, o.value);
     if (!value.empty()) {
-      out += '=';
-      out += value;
+      out.put('=');
+      out.put(value);
     }
   }
+}
+
+// The frame number right-aligned in six columns.
+void append_frame_column(Appender& out, std::uint64_t frame) {
+  constexpr std::size_t kWidth = 6;
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, frame).ptr;
+  const auto length = static_cast<std::size_t>(end - digits);
+  for (std::size_t i = length; i < kWidth; ++i) out.put(' ');
+  out.put(std::string_view(digits, length));
 }
 
 std::string id_update_label(const MessageRecord& m) {
@@ -98,81 +99,79 @@ void TextReport::on_formatted_message(const MessageRecord& m, std::string_view t
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
-void TextReport::format_message(const MessageRecord& m, std::string& out) const {
+void TextReport::format_message(const MessageRecord& m, std::string& text) const {
   if (!with_messages_) return;
-  const std::size_t frame_at = out.size();
-  append_uint(out, m.frame);
-  const std::size_t digits = out.size() - frame_at;
-  if (digits < 6) out.insert(frame_at, 6 - digits, ' ');
-  out += "  ";
+  Appender out(text);
+  append_frame_column(out, m.frame);
+  out.put("  ");
   append_clock_time(out, m.time_us);
-  out += "  ";
+  out.put("  ");
   append_endpoint(out, m.src);
-  out += " -> ";
+  out.put(" -> ");
   append_endpoint(out, m.dst);
-  out += "  ";
-  out += m.type;
-  out += ' ';
+  out.put("  ");
+  out.put(m.type);
+  out.put(' ');
   append_code(out, m.code);
-  out += ' ';
-  out += message_kind_name(m.kind);
+  out.put(' ');
+  out.put(message_kind_name(m.kind));
   if (m.request_frame) {
-    out += " (to ";
+    out.put(" (to ");
     append_uint(out, *m.request_frame);
-    out += ')';
+    out.put(')');
   }
   if (m.oscore) {
     if (m.kid) {
-      out += " kid=";
+      out.put(" kid=");
       append_hex_or_empty(out, *m.kid);
     }
     if (!m.partial_iv.empty()) {
-      out += " piv=";
+      out.put(" piv=");
       append_hex(out, m.partial_iv);
     }
     if (m.kid_context) {
-      out += " kidctx=";
+      out.put(" kidctx=");
       append_hex_or_empty(out, *m.kid_context);
     }
     if (m.kudos) {
-      out += " kudos x=";
+      out.put(" kudos x=");
       append_hex(out, ByteView(&m.kudos->x, 1));
-      out += " nonce=";
+      out.put(" nonce=");
       append_hex(out, m.kudos->nonce);
       if (m.kudos->derivation) {
-        out += " (";
-        out += kudos_derivation_name(*m.kudos->derivation);
-        out += ')';
+        out.put(" (");
+        out.put(kudos_derivation_name(*m.kudos->derivation));
+        out.put(')');
       }
     }
   }
   switch (m.status) {
     case DecryptStatus::Decrypted:
-      out += "  [";
-      out += m.context;
-      out += "] ";
-      out += code_description(*m.inner_code);
+      out.put("  [");
+      out.put(m.context);
+      out.put("] ");
+      out.put(code_description(*m.inner_code));
       append_options(out, m.inner_options);
       break;
     case DecryptStatus::NotOscore:
       append_options(out, m.outer_options);
       break;
     default:
-      out += "  <";
-      out += decrypt_status_name(m.status);
-      out += ": ";
-      out += m.problem;
-      out += '>';
+      out.put("  <");
+      out.put(decrypt_status_name(m.status));
+      out.put(": ");
+      out.put(m.problem);
+      out.put('>');
   }
   append_payload_preview(out, m.payload);
   if (m.procedure) {
-    out += "  {#";
+    out.put("  {#");
     append_uint(out, *m.procedure);
-    out += ' ';
-    out += m.role;
-    out += '}';
+    out.put(' ');
+    out.put(m.role);
+    out.put('}');
   }
-  out += '\n';
+  out.put('\n');
 }
 
 void TextReport::on_procedure(const ProcedureRecord& p) { procedures_.push_back(p); }

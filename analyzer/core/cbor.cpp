@@ -1,43 +1,60 @@
 #include "core/cbor.hpp"
 
+#include <algorithm>
+
 namespace oidu::cbor {
+
+std::size_t head_size(std::uint64_t arg) {
+  if (arg < 24) return 1;
+  if (arg <= 0xff) return 2;
+  if (arg <= 0xffff) return 3;
+  if (arg <= 0xffffffffULL) return 5;
+  return 9;
+}
+
+// RFC 8949 3: the initial byte and the shortest argument encoding.
+std::uint8_t* write_head(std::uint8_t* out, std::uint8_t major, std::uint64_t arg) {
+  const auto mt = static_cast<std::uint8_t>(major << 5);
+  const std::size_t size = head_size(arg);
+  if (size == 1) {
+    *out = static_cast<std::uint8_t>(mt | arg);
+    return out + 1;
+  }
+  const std::uint8_t info = size == 2 ? 24 : size == 3 ? 25 : size == 5 ? 26 : 27;
+  *out++ = static_cast<std::uint8_t>(mt | info);
+  for (std::size_t i = size - 1; i-- > 0;) *out++ = static_cast<std::uint8_t>(arg >> (8 * i));
+  return out;
+}
 
 namespace {
 
-// RFC 8949 3: the initial byte and the shortest argument encoding.
+// Negative values as major type 1, -1 - value, without overflow for INT64_MIN.
+std::uint8_t int_major(std::int64_t value) { return value >= 0 ? 0 : 1; }
+std::uint64_t int_arg(std::int64_t value) {
+  return value >= 0 ? static_cast<std::uint64_t>(value) : ~static_cast<std::uint64_t>(value);
+}
+
 void put_head(Bytes& out, std::uint8_t major, std::uint64_t arg) {
-  const auto mt = static_cast<std::uint8_t>(major << 5);
-  if (arg < 24) {
-    out.push_back(static_cast<std::uint8_t>(mt | arg));
-    return;
-  }
-  int bytes;
-  std::uint8_t info;
-  if (arg <= 0xff) {
-    bytes = 1, info = 24;
-  } else if (arg <= 0xffff) {
-    bytes = 2, info = 25;
-  } else if (arg <= 0xffffffffULL) {
-    bytes = 4, info = 26;
-  } else {
-    bytes = 8, info = 27;
-  }
-  out.push_back(static_cast<std::uint8_t>(mt | info));
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(arg >> (8 * i)));
+  std::uint8_t head[kMaxHeadSize];
+  out.insert(out.end(), head, write_head(head, major, arg));
 }
 
 }  // namespace
 
+std::size_t int_size(std::int64_t value) { return head_size(int_arg(value)); }
+
+std::uint8_t* write_int(std::uint8_t* out, std::int64_t value) { return write_head(out, int_major(value), int_arg(value)); }
+
+std::size_t bstr_size(ByteView value) { return head_size(value.size()) + value.size(); }
+
+std::uint8_t* write_bstr(std::uint8_t* out, ByteView value) {
+  out = write_head(out, 2, value.size());
+  return std::copy(value.begin(), value.end(), out);
+}
+
 void put_uint(Bytes& out, std::uint64_t value) { put_head(out, 0, value); }
 
-void put_int(Bytes& out, std::int64_t value) {
-  if (value >= 0) {
-    put_head(out, 0, static_cast<std::uint64_t>(value));
-  } else {
-    // -1 - value without overflow for INT64_MIN.
-    put_head(out, 1, ~static_cast<std::uint64_t>(value));
-  }
-}
+void put_int(Bytes& out, std::int64_t value) { put_head(out, int_major(value), int_arg(value)); }
 
 void put_bstr(Bytes& out, ByteView value) {
   put_head(out, 2, value.size());

@@ -1,5 +1,6 @@
 #include "core/context.hpp"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -27,32 +28,43 @@ bool write_nonce(std::span<std::uint8_t> out, ByteView common_iv, ByteView id_pi
   return true;
 }
 
-void append_external_aad(Bytes& out, int aead, ByteView request_kid, ByteView request_piv, ByteView class_i) {
-  cbor::put_array_header(out, 5);
-  cbor::put_uint(out, 1);  // oscore_version
-  cbor::put_array_header(out, 1);
-  cbor::put_int(out, aead);
-  cbor::put_bstr(out, request_kid);
-  cbor::put_bstr(out, request_piv);
-  cbor::put_bstr(out, class_i);
+// RFC 8613 5.4: external_aad = [1, [alg], request_kid, request_piv, options(class I)].
+struct ExternalAad {
+  int aead;
+  ByteView request_kid, request_piv, class_i;
+
+  std::size_t size() const {
+    return 3 + cbor::int_size(aead) + cbor::bstr_size(request_kid) + cbor::bstr_size(request_piv) +
+           cbor::bstr_size(class_i);
+  }
+  std::uint8_t* write(std::uint8_t* out) const {
+    *out++ = 0x85;  // array(5)
+    *out++ = 0x01;  // oscore_version 1
+    *out++ = 0x81;  // array(1)
+    out = cbor::write_int(out, aead);
+    out = cbor::write_bstr(out, request_kid);
+    out = cbor::write_bstr(out, request_piv);
+    return cbor::write_bstr(out, class_i);
+  }
+};
+
+// RFC 8613 5.3: Enc_structure = ["Encrypt0", h'', external_aad]; `write_external` writes
+// the external_aad's `external_size` bytes in place.
+constexpr std::uint8_t kEncStructurePrefix[] = {0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p', 't', '0', 0x40};
+
+template <typename WriteExternal>
+void write_enc_structure(Bytes& out, std::size_t external_size, WriteExternal write_external) {
+  out.resize(sizeof kEncStructurePrefix + cbor::head_size(external_size) + external_size);
+  std::uint8_t* p = std::copy(std::begin(kEncStructurePrefix), std::end(kEncStructurePrefix), out.data());
+  write_external(cbor::write_head(p, 2, external_size));
 }
 
-void append_enc_structure(Bytes& out, ByteView external_aad) {
-  cbor::put_array_header(out, 3);
-  cbor::put_tstr(out, "Encrypt0");
-  cbor::put_bstr(out, {});
-  cbor::put_bstr(out, external_aad);
-}
-
-// The AEAD's associated data for one message. Thread-local buffers keep the hot path
-// free of allocations once they have grown to a message's size.
+// The AEAD's associated data for one message, built in one pass into a thread-local
+// buffer that stops allocating once it has grown to a message's size.
 ByteView message_aad(int aead, const AeadInputs& in) {
-  thread_local Bytes ext;
   thread_local Bytes aad;
-  ext.clear();
-  aad.clear();
-  append_external_aad(ext, aead, in.request_kid, in.request_piv, in.class_i);
-  append_enc_structure(aad, ext);
+  const ExternalAad ext{aead, in.request_kid, in.request_piv, in.class_i};
+  write_enc_structure(aad, ext.size(), [&](std::uint8_t* p) { ext.write(p); });
   return aad;
 }
 
@@ -98,14 +110,16 @@ Bytes aead_nonce(ByteView common_iv, ByteView id_piv, ByteView piv) {
 }
 
 Bytes external_aad(int aead, ByteView request_kid, ByteView request_piv, ByteView class_i_options) {
-  Bytes out;
-  append_external_aad(out, aead, request_kid, request_piv, class_i_options);
+  const ExternalAad ext{aead, request_kid, request_piv, class_i_options};
+  Bytes out(ext.size());
+  ext.write(out.data());
   return out;
 }
 
 Bytes enc_structure(ByteView external_aad) {
   Bytes out;
-  append_enc_structure(out, external_aad);
+  write_enc_structure(out, external_aad.size(),
+                      [&](std::uint8_t* p) { std::copy(external_aad.begin(), external_aad.end(), p); });
   return out;
 }
 

@@ -16,10 +16,19 @@
 namespace oidu {
 namespace {
 
-std::string appended_time(std::int64_t t) {
+// What an Appender leaves after "x", the text already there.
+template <typename Append>
+std::string appended(Append append) {
   std::string out = "x";
-  append_time(out, t);
+  {
+    Appender appender(out);
+    append(appender);
+  }
   return out.substr(1);
+}
+
+std::string appended_time(std::int64_t t) {
+  return appended([&](Appender& a) { append_time(a, t); });
 }
 
 TEST(CliFormatters, TimeAsFormatTime) {
@@ -31,7 +40,35 @@ TEST(CliFormatters, TimeAsFormatTime) {
                                      std::numeric_limits<std::int64_t>::max()};
   std::uniform_int_distribution<std::int64_t> any(-70000000000000000, 260000000000000000);
   for (int i = 0; i < 200000; ++i) times.push_back(any(rng));
-  for (const auto t : times) ASSERT_EQ(appended_time(t), format_time(t)) << t;
+  for (const auto t : times) {
+    const std::string iso = format_time(t);
+    ASSERT_EQ(appended_time(t), iso) << t;
+    const std::string clock = appended([&](Appender& a) { append_clock_time(a, t); });
+    if (const auto at = iso.find('T'); at != std::string::npos) {
+      ASSERT_EQ(clock, iso.substr(at + 1, iso.size() - at - 2)) << t;
+    }
+  }
+}
+
+// Text far beyond the Appender's first chunk, in pieces of every size, and numbers at
+// the edge of their width: the cursor grows and nothing is lost or left over.
+TEST(CliFormatters, AppenderGrowsAndKeepsExactlyItsText) {
+  std::string want = "prefix";
+  std::string got = want;
+  {
+    Appender a(got);
+    for (std::size_t n = 0; n < 3000; n += 7) {
+      const std::string piece(n, static_cast<char>('a' + n % 26));
+      a.put(piece);
+      want += piece;
+      append_uint(a, std::numeric_limits<std::uint64_t>::max() - n);
+      want += std::to_string(std::numeric_limits<std::uint64_t>::max() - n);
+      a.put(',');
+      want += ',';
+    }
+  }
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_EQ(got, want);
 }
 
 TEST(CliFormatters, EndpointAsToString) {
@@ -47,17 +84,14 @@ TEST(CliFormatters, EndpointAsToString) {
       for (std::size_t k = 12; k < 16; ++k) e.ip.bytes[k] = byte();
     }
     e.port = static_cast<std::uint16_t>(rng());
-    std::string out = "x";
-    append_endpoint(out, e);
-    ASSERT_EQ(out.substr(1), e.to_string());
+    ASSERT_EQ(appended([&](Appender& a) { append_endpoint(a, e); }), e.to_string());
   }
 }
 
 TEST(CliFormatters, CodeAsCodeText) {
   for (unsigned c = 0; c < 256; ++c) {
-    std::string out;
-    append_code(out, static_cast<std::uint8_t>(c));
-    ASSERT_EQ(out, code_text(static_cast<std::uint8_t>(c)));
+    ASSERT_EQ(appended([&](Appender& a) { append_code(a, static_cast<std::uint8_t>(c)); }),
+              code_text(static_cast<std::uint8_t>(c)));
   }
 }
 

@@ -108,3 +108,25 @@ TEST(CoreCbor, ReadBstrRejectsMalformedInput) {
     EXPECT_FALSE(cbor::read_bstr(b, consumed)) << oidu::to_hex(b);
   }
 }
+
+// The in-place writers (the per-message associated data) must say their size exactly:
+// the buffer is sized from it before anything is written.
+TEST(CoreCbor, InPlaceWritersTakeExactlyTheirSize) {
+  for (const std::int64_t v : {std::int64_t{0}, std::int64_t{23}, std::int64_t{24}, std::int64_t{255}, std::int64_t{256},
+                               std::int64_t{65535}, std::int64_t{65536}, std::int64_t{4294967295}, std::int64_t{4294967296},
+                               std::int64_t{-1}, std::int64_t{-24}, std::int64_t{-25}, INT64_MIN, INT64_MAX}) {
+    std::uint8_t buffer[cbor::kMaxHeadSize + 1] = {};
+    const std::uint8_t* end = cbor::write_int(buffer, v);
+    EXPECT_EQ(static_cast<std::size_t>(end - buffer), cbor::int_size(v)) << v;
+    EXPECT_EQ(oidu::to_hex(ByteView(buffer, cbor::int_size(v))), int_hex(v)) << v;
+  }
+  for (const std::size_t length : {0u, 23u, 24u, 255u, 256u, 65536u}) {
+    const Bytes value(length, 0x5a);
+    Bytes written(cbor::bstr_size(value) + 1, 0xee);
+    const std::uint8_t* end = cbor::write_bstr(written.data(), value);
+    EXPECT_EQ(static_cast<std::size_t>(end - written.data()), cbor::bstr_size(value)) << length;
+    EXPECT_EQ(written.back(), 0xee) << length;
+    written.pop_back();
+    EXPECT_EQ(written, cbor::bstr(value)) << length;
+  }
+}
