@@ -13,10 +13,13 @@ void load(const void* p) {
   if (p != nullptr) __builtin_prefetch(p);
 }
 
-// A slot spans several cache lines; the engine reads its IDs, context and association.
-void load_slot(const ContextSlot* s) {
-  const auto* bytes = reinterpret_cast<const char*>(s);
-  for (std::size_t offset = 0; offset < sizeof(ContextSlot); offset += 64) load(bytes + offset);
+// Every cache line of an object: a context slot (the engine reads its IDs, context and
+// association) or an association (the trackers read its procedures, traffic history and
+// switch watches, spread over a dozen lines).
+template <typename T>
+void load_all(const T* object) {
+  const auto* bytes = reinterpret_cast<const char*>(object);
+  for (std::size_t offset = 0; offset < sizeof(T); offset += 64) load(bytes + offset);
 }
 
 }  // namespace
@@ -57,7 +60,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (has_kid[i]) {
         slots[i] = store.newest_hint(kids[i]);
-        if (slots[i]) load_slot(slots[i]);
+        if (slots[i]) load_all(slots[i]);
       } else if (response_tokens[i]) {
         requests[i] = exchanges.hint(group[i].dst, group[i].src, *response_tokens[i]);
         load(requests[i]);
@@ -67,7 +70,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (requests[i] == nullptr) continue;
       slots[i] = requests[i]->slot;
-      if (slots[i]) load_slot(slots[i]);
+      if (slots[i]) load_all(slots[i]);
     }
     // Level 3: its security context, association and Sender IDs.
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -75,7 +78,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (s == nullptr) continue;
       contexts[i] = s->context.get();
       load(contexts[i]);
-      load(s->association);
+      if (s->association) load_all(s->association);
       load(s->client_id.data());
       load(s->server_id.data());
       for (const auto& [key, history] : s->recent_nonce_histories) load(history);
