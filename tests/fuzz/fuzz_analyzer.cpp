@@ -1,24 +1,14 @@
-// The whole engine on arbitrary traffic between one client and one server that share the
-// keys of captures/third-party/libcoap-oscore. The input is a sequence of chunks
-// [header][length: 2 bytes, big endian][UDP payload]: header bit 0 picks the direction
-// (0 client -> server), bits 1-7 the seconds since the previous datagram, so that the
-// procedure timers fire too.
+// The whole engine on arbitrary traffic (the input format is in fuzz_frames.hpp): its
+// records come in frame order, and the batched run emits exactly what the per-frame run does.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_frames.hpp"
 
 namespace oidu::fuzz {
-
-inline const std::vector<KeyEntry>& fuzz_keys() {
-  static const std::vector<KeyEntry> keys =
-      load_key_file(std::string(OIDU_SOURCE_DIR) +
-                    "/captures/third-party/libcoap-oscore.oscore_contexts")
-          .entries;
-  return keys;
-}
 
 // Checks what the engine promises about the order of its records.
 class CheckingSink : public EventSink {
@@ -39,15 +29,6 @@ class CheckingSink : public EventSink {
   }
 };
 
-inline Endpoint endpoint(std::uint16_t port) {
-  Endpoint e;
-  e.ip.version = 4;
-  e.ip.bytes[0] = 127;
-  e.ip.bytes[3] = 1;
-  e.port = port;
-  return e;
-}
-
 // Records what the engine emits, to compare two runs over the same frames.
 class TranscriptSink : public CheckingSink {
  public:
@@ -67,33 +48,6 @@ class TranscriptSink : public CheckingSink {
   }
   void on_context(const ContextRecord& c) override { transcript += "context " + c.name + "\n"; }
 };
-
-inline std::vector<Frame> frames_of(const std::uint8_t* data, std::size_t size) {
-  const Endpoint client = endpoint(50000), server = endpoint(5683);
-  std::int64_t time_us = 1'700'000'000'000'000;
-  std::vector<Frame> frames;
-  std::size_t pos = 0;
-  while (pos + 3 <= size) {
-    const std::uint8_t header = data[pos];
-    const std::size_t length =
-        std::min<std::size_t>(static_cast<std::size_t>(data[pos + 1] << 8 | data[pos + 2]),
-                              size - pos - 3);
-    pos += 3;
-    Frame frame;
-    frame.number = frames.size() + 1;
-    time_us += static_cast<std::int64_t>(header >> 1) * 1'000'000;
-    frame.time_us = time_us;
-    frame.captured_length = length + 28;
-    frame.is_udp = true;
-    const bool to_server = (header & 1) == 0;
-    frame.src = to_server ? client : server;
-    frame.dst = to_server ? server : client;
-    frame.udp_payload = ByteView(data + pos, length);
-    pos += length;
-    frames.push_back(frame);
-  }
-  return frames;
-}
 
 inline void analyzer_one(const std::uint8_t* data, std::size_t size) {
   if (fuzz_keys().empty()) fail("the libcoap-oscore keys did not load");

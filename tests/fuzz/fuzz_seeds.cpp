@@ -2,7 +2,8 @@
 //   fuzz_coap/           each UDP payload
 //   fuzz_oscore_option/  each OSCORE option value
 //   fuzz_link/           each frame, prefixed by its link type's index in kLinkTypes
-//   fuzz_analyzer/       each capture as one chunk stream (see fuzz_analyzer.cpp)
+//   fuzz_analyzer/       each capture as one chunk stream (see fuzz_frames.hpp)
+//   fuzz_report/         the same streams
 // Usage: fuzz_seeds OUT_DIR CAPTURE...
 #include <pcap/pcap.h>
 
@@ -67,7 +68,10 @@ bool extract(const fs::path& out, const std::string& capture) {
     }
   }
   pcap_close(pcap);
-  if (!stream.empty()) write_file(out / "fuzz_analyzer" / stem, view(stream));
+  if (!stream.empty()) {
+    write_file(out / "fuzz_analyzer" / stem, view(stream));
+    write_file(out / "fuzz_report" / stem, view(stream));  // the same input format
+  }
   return true;
 }
 

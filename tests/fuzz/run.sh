@@ -15,7 +15,7 @@ seconds=${1:?usage: run.sh SECONDS_PER_TARGET}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${OIDU_FUZZ_BUILD_DIR:-$src/build/fuzz}
 cxx=${OIDU_FUZZ_CXX:-clang++}
-targets=${OIDU_FUZZ_TARGETS:-fuzz_coap fuzz_oscore_option fuzz_keys fuzz_link fuzz_analyzer}
+targets=${OIDU_FUZZ_TARGETS:-fuzz_coap fuzz_oscore_option fuzz_keys fuzz_link fuzz_analyzer fuzz_report}
 
 if ! command -v "$cxx" >/dev/null; then
   echo "SKIP: $cxx not found (install clang and libclang-rt-dev for libFuzzer)"
