@@ -24,7 +24,7 @@ std::size_t DuplicateFilter::home(std::uint64_t key) const { return fibonacci_sl
 std::uint64_t DuplicateFilter::key_of(const Endpoint& src, CoapType type, std::uint16_t message_id) {
   const std::uint8_t rest[3] = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(message_id >> 8),
                                 static_cast<std::uint8_t>(message_id)};
-  const std::uint64_t key = fingerprint(ByteView(rest, 3), fingerprint(src));
+  const std::uint64_t key = fingerprint(src, ByteView(rest, 3));
   return key == 0 ? 1 : key;  // 0 marks a free slot
 }
 

@@ -52,9 +52,12 @@ std::uint64_t fingerprint(ByteView data, std::uint64_t seed) {
   return XXH3_64bits_withSeed(data.data(), data.size(), seed);
 }
 
-std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed) {
-  std::array<std::uint8_t, kEndpointBytes> bytes;
-  return XXH3_64bits_withSeed(bytes.data(), put_endpoint(e, bytes.data()), seed);
+std::uint64_t fingerprint(const Endpoint& e, ByteView tail) {
+  std::array<std::uint8_t, kEndpointBytes + kInlineToken> bytes;
+  const std::size_t n = put_endpoint(e, bytes.data());
+  if (tail.size() > kInlineToken) return fingerprint(tail, XXH3_64bits(bytes.data(), n));
+  std::copy(tail.begin(), tail.end(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+  return XXH3_64bits(bytes.data(), n + tail.size());
 }
 
 std::size_t ExchangeTable::home(std::uint64_t key) const { return fibonacci_slot(key, index_.size()); }

@@ -102,6 +102,8 @@ class ExchangeTable {
 // telling a retransmitted copy from a different message. It runs several times per
 // message, so it takes words at a time where FNV-1a took bytes.
 std::uint64_t fingerprint(ByteView data, std::uint64_t seed = 0);
-std::uint64_t fingerprint(const Endpoint& e, std::uint64_t seed = 0);
+// An endpoint and a few bytes after it (at most 8: a Message ID and type, say) in one
+// XXH3 call, where chaining a second call would double the cost of a key.
+std::uint64_t fingerprint(const Endpoint& e, ByteView tail);
 
 }  // namespace oidu

@@ -114,7 +114,9 @@ std::size_t key_of(const oidu::Frame& frame, std::size_t keys) {
   if (keys == 1) return 0;
   auto a = frame.src, b = frame.dst;
   if (b < a) std::swap(a, b);
-  return static_cast<std::size_t>(oidu::fingerprint(b, oidu::fingerprint(a)) % keys);
+  const std::uint64_t first = oidu::fingerprint(a, {});
+  const oidu::ByteView first_bytes(reinterpret_cast<const std::uint8_t*>(&first), sizeof first);
+  return static_cast<std::size_t>(oidu::fingerprint(b, first_bytes) % keys);
 }
 
 // One message to open: its key and the ciphertext of its size under that key.
