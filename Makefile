@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan captures install-plugin bench fuzz clean
+.PHONY: all deps configure build demo test test-asan test-wireshark-versions package captures install-plugin bench fuzz clean
 
 all: build
 
@@ -39,6 +39,16 @@ test-asan: deps
 	@scripts/open-for-test-user.sh .
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'
+
+# The plugin against Wireshark 4.0, 4.4 and 4.6 (Debian 12, 13 and sid chroots, cached in
+# /var/cache/oscore-idu): build, every tshark-based test, the GUI smoke test, the .deb.
+test-wireshark-versions:
+	tests/wireshark-versions/run.sh
+
+# The .deb of this Debian release (CLI in /usr/bin, plugin in Wireshark's system plugin folder),
+# in $(BUILD)/packages/.
+package: build
+	cd $(BUILD) && cpack
 
 captures: build
 	captures/regenerate.sh $(BUILD)/bin/oscore-idu

@@ -1,6 +1,6 @@
-// The symbols Wireshark looks for when it loads the plugin. 4.0 to 4.4 read exported
-// variables and call plugin_register() (4.2 added plugin_describe()); 4.6 calls
-// wireshark_load_module() and reads a struct ws_module.
+// The symbols Wireshark looks for when it loads the plugin: exported variables and
+// plugin_register() in every release from 4.0 to 4.6, and plugin_describe() from 4.2 on
+// (checked against the installed wsutil/plugins.h and libwsutil of 4.0.17, 4.4.19, 4.6.9).
 #include "dissector.hpp"
 #include "ws.hpp"
 
@@ -18,23 +18,6 @@ void register_plugin() {
 }
 
 }  // namespace
-
-#if OIDU_WS_AT_LEAST(4, 5)
-
-static struct ws_module oidu_module = {
-    WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER,
-    OIDU_PLUGIN_VERSION,
-    WS_PLUGIN_SPDX_GPLv2,
-    "",
-    "OSCORE Recipient-ID update and KUDOS: decryption, procedures and findings",
-    &register_plugin,
-};
-
-extern "C" {
-WIRESHARK_PLUGIN_REGISTER_EPAN(&oidu_module, 0)
-}
-
-#else
 
 // Declared extern first: a const object at namespace scope would otherwise have internal
 // linkage in C++ and Wireshark would not find it.
@@ -56,6 +39,4 @@ void plugin_register(void) { register_plugin(); }
 
 #if OIDU_WS_AT_LEAST(4, 2)
 uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER; }
-#endif
-
 #endif

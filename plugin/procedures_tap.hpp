@@ -1,4 +1,5 @@
-// `tshark -z oscore_idu,procedures`: the procedure table at the end of the run.
+// The procedure table: `tshark -z oscore_idu,procedures` prints it at the end of the run,
+// and the GUI shows it from Statistics > OSCORE ID Update procedures.
 #pragma once
 
 namespace oidu_plugin {

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config           # toolchain
+  file                                       # make package: CPack's dependency scan
   libssl-dev                                 # OpenSSL 3 EVP: HKDF and every AEAD
   libpcap-dev                                # reading pcap and pcapng
   libxxhash-dev                              # XXH3: fingerprints in the engine's hot tables
@@ -16,7 +17,8 @@ packages=(
   python3                                    # test drivers (standard library only)
   clang libclang-rt-14-dev                   # libFuzzer targets, sanitizers
   tcpdump iproute2 util-linux passwd         # network-namespace test, unprivileged tshark runs
-  wireshark-qt xvfb xdotool x11-apps x11-utils imagemagick  # GUI smoke test of the plugin
+  wireshark-qt xvfb xdotool x11-apps x11-utils imagemagick tesseract-ocr  # GUI smoke test of the plugin
+  mmdebstrap                                 # chroots of other Debian releases (Wireshark 4.4, 4.6)
 )
 
 missing=()

@@ -1,15 +1,19 @@
 #!/bin/bash
 # GUI smoke test: Wireshark (Qt) under Xvfb opens the Californium KUDOS capture with the
 # oscore_idu plugin and its key table, selects frame 2, expands the "OSCORE ID Update" tree
-# and takes a screenshot of the screen.
+# and takes a screenshot of the screen. Then it opens Statistics > OSCORE ID Update
+# procedures (found on the screen by OCR, since the menu's layout differs between releases),
+# checks that the window shows the capture's KUDOS procedure, and takes a second screenshot.
 #
 # Wireshark ignores personal plugins when it runs as root, so as root it runs as the system
 # user `oidu-test` (as plugin_tests.py does) with a HOME of its own under the work directory.
 #
 # Usage: gui_smoke.sh --plugin SO --captures DIR --work DIR [--screenshot OUT.png]
-#   --screenshot also copies the screenshot to OUT.png (docs/wireshark-plugin.png).
+#   --screenshot also copies the screenshots to OUT.png (docs/wireshark-plugin.png) and
+#   OUT-procedures.png.
 # Exit 0 on success, 1 on failure, 77 when a needed tool is missing (ctest SKIP).
-# Needs the Debian packages wireshark-qt, xvfb, xdotool, x11-apps (xwd) and imagemagick.
+# Needs the Debian packages wireshark-qt (wireshark from Debian 13 on), xvfb, xdotool,
+# x11-apps (xwd), imagemagick and tesseract-ocr.
 set -u
 
 TEST_USER=oidu-test
@@ -37,8 +41,8 @@ if [ -z "$plugin" ] || [ -z "$captures" ] || [ -z "$work" ]; then
 fi
 [ -f "$plugin" ] || fail "no plugin at $plugin"
 
-for tool in wireshark Xvfb xdotool xwd convert; do
-  command -v "$tool" >/dev/null || skip "$tool is not installed (Debian: wireshark-qt xvfb xdotool x11-apps imagemagick)"
+for tool in wireshark Xvfb xdotool xwd convert tesseract; do
+  command -v "$tool" >/dev/null || skip "$tool is not installed (Debian: wireshark-qt xvfb xdotool x11-apps imagemagick tesseract-ocr)"
 done
 
 capture=$captures/third-party/californium-kudos.pcap
@@ -47,13 +51,17 @@ if [ ! -f "$capture" ] || [ ! -f "$keys" ]; then
   fail "missing $capture or $keys"
 fi
 
+# Personal plugins go into a folder named after Wireshark's major.minor (plugins/4.6/epan).
+series=$(wireshark --version 2>/dev/null | sed -n '1s/^Wireshark \([0-9][0-9]*\.[0-9][0-9]*\)\..*/\1/p')
+[ -n "$series" ] || fail "cannot read the version of wireshark: $(wireshark --version 2>&1 | head -n1)"
+
 work=$(realpath -m "$work")
 home=$work/home
 shot=$work/wireshark-gui.png
 rm -rf "$work"
-mkdir -p "$home/.local/lib/wireshark/plugins/4.0/epan" "$home/.config/wireshark" "$home/run" \
+mkdir -p "$home/.local/lib/wireshark/plugins/$series/epan" "$home/.config/wireshark" "$home/run" \
   || fail "cannot create $work"
-cp "$plugin" "$home/.local/lib/wireshark/plugins/4.0/epan/oscore_idu.so"
+cp "$plugin" "$home/.local/lib/wireshark/plugins/$series/epan/oscore_idu.so"
 chmod 700 "$home/run"
 # A small packet list leaves the screen to the packet details; the window fills the screen
 # (Xvfb has no window manager to size it).
@@ -151,9 +159,46 @@ echo "screenshot $shot: $size bytes, $colours colours"
 [ "$size" -gt 20000 ] || fail "screenshot is only $size bytes"
 [ "$colours" -gt 50 ] || fail "screenshot has only $colours colours"
 
+# Statistics > OSCORE ID Update procedures: OCR finds the entry in the open menu (the word
+# "procedures" after "OSCORE" on one line; OCR joins the menu with the text behind it), a click opens the text window, whose title is the
+# same; OCR then reads the procedure row of the capture (kudos, client, fs, success).
+menu_shot=$work/statistics-menu.png
+table_shot=$work/procedures-window.png
+xdotool key Escape
+sleep 0.3
+xdotool key alt+s
+sleep 1.5
+xwd -root -silent -display "$DISPLAY" | convert xwd:- "$menu_shot" || fail "menu screenshot failed"
+entry=$(tesseract "$menu_shot" - tsv 2>/dev/null | awk -F'\t' '
+  $1 == 5 { key = $3 "." $4 "." $5
+            if ($12 ~ /OSCORE/) seen[key] = 1
+            else if ($12 ~ /^procedures/ && seen[key]) print $7 + int($9 / 2), $8 + int($10 / 2) }' \
+  | head -n1)
+[ -n "$entry" ] || fail "no 'OSCORE ID Update procedures' entry in the Statistics menu (see $menu_shot)"
+xdotool mousemove ${entry% *} ${entry#* } click 1
+table_window=""
+for _ in $(seq 1 $((WINDOW_TIMEOUT * 2))); do
+  table_window=$(xdotool search --onlyvisible --name 'OSCORE ID Update procedures' 2>/dev/null | head -n1)
+  [ -n "$table_window" ] && break
+  sleep 0.5
+done
+[ -n "$table_window" ] || fail "Statistics > OSCORE ID Update procedures opened no window"
+xdotool windowmove "$table_window" 0 0 windowsize "$table_window" 1100 500
+sleep 1
+xwd -root -silent -display "$DISPLAY" | convert xwd:- "$table_shot" || fail "window screenshot failed"
+table_text=$(convert "$table_shot" -crop 1100x500+0+0 +repage -resize 200% png:- | tesseract - - 2>/dev/null)
+for word in "procedures: 1" kudos client success; do
+  case "$table_text" in
+    *"$word"*) ;;
+    *) fail "the procedures window does not read '$word' (see $table_shot); OCR read: $table_text" ;;
+  esac
+done
+echo "procedures window: read the KUDOS procedure (screenshot $table_shot)"
+
 if [ -n "$screenshot" ]; then
   mkdir -p "$(dirname "$screenshot")" || fail "cannot create the folder of $screenshot"
   cp "$shot" "$screenshot" || fail "cannot write $screenshot"
-  echo "copied to $screenshot"
+  cp "$table_shot" "${screenshot%.png}-procedures.png" || fail "cannot write ${screenshot%.png}-procedures.png"
+  echo "copied to $screenshot and ${screenshot%.png}-procedures.png"
 fi
 echo "PASS"

@@ -254,10 +254,13 @@ def test_recipient_id(args, tshark):
                      *uat_options(keys)).stdout
         return {int(l) for l in out.split()}
 
-    eq42 = matching("oscore_idu.recipient_id == 42")
-    check(eq42 and eq42 <= with_24, f"oscore_idu.recipient_id == 42 matches {sorted(eq42)}")
-    check(matching("oscore_idu.recipient_id_ack == 78") == with_32,
-          "oscore_idu.recipient_id_ack == 78 does not match the Recipient-ID-Ack frames")
+    # A byte string written so that every release reads it the same way: since 4.2 a bare
+    # `42` next to a bytes field is the decimal number 42 (0x2a), in 4.0 it was the byte 0x42.
+    for flt in ('oscore_idu.recipient_id == 0x42', 'oscore_idu.recipient_id == "\\x42"'):
+        eq42 = matching(flt)
+        check(eq42 and eq42 <= with_24, f"{flt} matches {sorted(eq42)}")
+    check(matching("oscore_idu.recipient_id_ack == 0x78") == with_32,
+          "oscore_idu.recipient_id_ack == 0x78 does not match the Recipient-ID-Ack frames")
     # Issue 3: the client's Recipient-ID-Ack of 78 was never offered by the server.
     check(matching("oscore_idu.expert.ack_mismatch") == with_32,
           "ACK_MISMATCH is not on the Recipient-ID-Ack frame")

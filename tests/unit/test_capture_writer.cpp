@@ -136,7 +136,7 @@ TEST_P(CaptureWriterFormats, TsharkAgrees) {
     EXPECT_EQ(r[2], "1");
     EXPECT_EQ(is_v6 ? r[4] : r[3], "64");
     if (!is_v6) {
-      EXPECT_EQ(r[5], "0");
+      EXPECT_EQ(test::tshark_bool(r[5]), false);
       char id[16];
       std::snprintf(id, sizeof id, "0x%04x", next_id++);
       EXPECT_EQ(r[6], id);

@@ -48,6 +48,14 @@ inline std::optional<std::vector<std::vector<std::string>>> tshark_fields(
   return rows;
 }
 
+// A boolean field as -T fields prints it: "1"/"0" up to Wireshark 4.0, "True"/"False" from
+// 4.2 on. nullopt for an absent field or anything else.
+inline std::optional<bool> tshark_bool(const std::string& cell) {
+  if (cell == "1" || cell == "True") return true;
+  if (cell == "0" || cell == "False") return false;
+  return std::nullopt;
+}
+
 inline std::string third_party_capture(const std::string& name) {
   return std::string(OIDU_SOURCE_DIR) + "/captures/third-party/" + name;
 }
