@@ -140,6 +140,7 @@ run_release() {
   mkdir -p "$out"
   cp "$root"/oidu/build/packages/*.deb "$out/"
   cp "$root/oidu/wireshark-gui.png" "$out/wireshark-gui-$release.png"
+  cp "$root/oidu/wireshark-gui-procedures.png" "$out/wireshark-gui-$release-procedures.png"
   local deb
   deb=$(basename "$(ls "$root"/oidu/build/packages/*.deb)")
 
