@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/analyze_command.hpp"
+#include "cli/exposure_command.hpp"
 #if __has_include("cli/simulate_command.hpp")
 #include "cli/simulate_command.hpp"
 #define OIDU_HAVE_SIMULATE 1
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "oscore-idu 0.1.0");
   int exit_status = 0;
   oidu::add_analyze_command(app, exit_status);
+  oidu::add_exposure_command(app, exit_status);
 #ifdef OIDU_HAVE_SIMULATE
   oidu::add_simulate_command(app);
 #endif

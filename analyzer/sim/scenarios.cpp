@@ -172,6 +172,37 @@ std::vector<Scenario> build() {
         w.get(p);
         w.get(p);
       });
+  add("crowd-migration",
+      "four clients of one server complete ID updates side by side and then all move to new networks at once: "
+      "no hard evidence ties an old identity to its new one, and timing leaves an anonymity set of four",
+      {}, [](World& w) {
+        std::vector<Pair*> pairs;
+        for (std::uint8_t i = 0; i < 4; ++i) {
+          PairSetup s = plain_pair("crowd-migration-" + std::to_string(i));
+          s.client_id = {static_cast<std::uint8_t>(0x10 + i)};
+          s.server_id = {static_cast<std::uint8_t>(0x20 + i)};
+          const Bytes client_offer{static_cast<std::uint8_t>(0x30 + i)};
+          const Bytes server_offer{static_cast<std::uint8_t>(0x40 + i)};
+          s.client_policy = [=](PeerConfig& c) { c.id_update.offer = client_offer; };
+          s.server_policy = [=](PeerConfig& c) { c.id_update.offer = server_offer; };
+          if (!pairs.empty()) s.server_host = pairs.front()->server->host();
+          pairs.push_back(&w.add_pair(s));
+        }
+        auto round = [&] {
+          for (Pair* p : pairs) {
+            w.get(*p);
+            w.idle(0.5);
+          }
+          w.idle(3);
+        };
+        round();
+        round();
+        for (Pair* p : pairs) p->client->start_id_update();
+        for (int i = 0; i < 4; ++i) round();
+        w.idle(10);
+        for (Pair* p : pairs) w.migrate_client(*p);
+        for (int i = 0; i < 3; ++i) round();
+      });
   add("multi-pair",
       "three client/server pairs interleaved, two on one server host: an ID update with migration, a KUDOS run "
       "and plain traffic with separate responses",
