@@ -25,4 +25,8 @@ fi
 start=$SECONDS
 timeout 900 python3 "$here/regenerate.py" --chroot "$chroot_dir" --out "$out"
 python3 "$here/check.py" --oidu "$oidu" --dir "$out"
+if [ $# -ge 2 ]; then
+  # New captures, new baselines: review them with git diff before committing.
+  python3 "$here/../golden/columns.py" --binary "$oidu" --dir "$out" --write
+fi
 echo "interop: regenerated and checked in $((SECONDS - start)) s"
