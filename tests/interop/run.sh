@@ -3,6 +3,7 @@
 #   run.sh BUILD OUT      regenerate every case into OUT, then check OUT (make interop-captures)
 #   run.sh BUILD          regenerate into a temp dir, check, remove it (make test-interop)
 # Exits non-zero when the chroot cannot be made, unless OIDU_SKIP_INTEROP=1 (then 0, saying so).
+# OIDU_INTEROP_CHROOT=DIR uses another chroot directory (default /var/cache/oscore-idu/interop-sid).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: run.sh BUILD [OUT]}
@@ -13,7 +14,7 @@ skip_or_fail() {
   echo "interop: $1 (set OIDU_SKIP_INTEROP=1 to skip)" >&2; exit 1
 }
 [ "$(id -u)" -eq 0 ] || skip_or_fail "needs root (chroot, unshare, tcpdump)"
-chroot_dir=$(timeout 1000 "$here/make-chroot.sh") || skip_or_fail "cannot make the sid chroot"
+chroot_dir=$(timeout 1000 "$here/make-chroot.sh" ${OIDU_INTEROP_CHROOT:-}) || skip_or_fail "cannot make the sid chroot"
 if [ $# -ge 2 ]; then
   out=$2
   mkdir -p "$out"

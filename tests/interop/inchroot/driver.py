@@ -11,6 +11,7 @@ its application saw. Every wait is bounded.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -221,7 +222,7 @@ class Case:
                "--packet", str(self.s["loss"]["packet"]), "-j", "DROP")
         pcap = os.path.join(self.work, "capture.pcap")
         dump = self.spawn("tcpdump", ["timeout", "200", "tcpdump", "-i", "lo", "-U", "-n",
-                                      "--immediate-mode",
+                                      "--immediate-mode", "-B", "32768",
                                       "-w", pcap, "udp"])
         self.wait_for(os.path.join(self.work, "tcpdump.log"), "listening on")
         self.start_server()
@@ -246,7 +247,18 @@ class Case:
             counters = sh("iptables", "-L", "INPUT", "-v", "-n", "-x").stdout
         else:
             counters = None
-        return self.truth(client_runs, counters)
+        truth = self.truth(client_runs, counters)
+        truth["tcpdump_dropped"] = self.tcpdump_dropped()
+        return truth
+
+    def tcpdump_dropped(self):
+        """tcpdump's own count of packets the kernel dropped before it could write them (a
+        busy machine): a capture with drops misses messages the stacks did send."""
+        with open(os.path.join(self.work, "tcpdump.log")) as f:
+            m = re.search(r"(\d+) packets? dropped by kernel", f.read())
+        if not m:
+            raise SystemExit("tcpdump did not report its statistics")
+        return int(m.group(1))
 
     def step_groups(self):
         """Steps split at a server restart: the aiocoap client runs each group as one process."""
