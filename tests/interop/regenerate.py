@@ -73,7 +73,7 @@ def key_files(spec, out, name):
     return None
 
 
-def tshark_truth(capture, keys_line, scratch):
+def tshark_truth(capture, keys_line, scratch, port):
     """tshark's own decryption, per frame (None where tshark cannot decrypt this AEAD)."""
     if keys_line is None or not shutil.which("tshark"):
         return None
@@ -81,7 +81,9 @@ def tshark_truth(capture, keys_line, scratch):
     shutil.rmtree(home, ignore_errors=True)
     os.makedirs(home)
     os.chmod(scratch, 0o755)
-    frames = compare_tshark.tshark_view(shutil.which("tshark"), capture, keys_line, home)
+    # tshark dissects CoAP on 5683 only unless told otherwise.
+    extra = ["-d", f"udp.port=={port},coap"] if port != 5683 else []
+    frames = compare_tshark.tshark_view(shutil.which("tshark"), capture, keys_line, home, extra)
     return {str(k): v for k, v in sorted(frames.items())}
 
 
@@ -133,7 +135,7 @@ def regenerate(chroot, out, names, keep=False):
                                 "client_runs": stacks.pop("client_runs"),
                                 "iptables": stacks.pop("iptables")},
                  "stacks": stacks,
-                 "tshark": tshark_truth(capture, keys_line, work)}
+                 "tshark": tshark_truth(capture, keys_line, work, spec.get("port", 5683))}
         with open(os.path.join(out, f"{name}.truth.json"), "w") as f:
             json.dump(truth, f, indent=1)
             f.write("\n")
