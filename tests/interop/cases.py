@@ -90,6 +90,12 @@ CASES = [
     case("aiocoap-libcoap-get-put", "aiocoap", "libcoap", steps=(GET, PUT, GET_DATA)),
     case("libcoap-aiocoap-get-post-non", "libcoap", "aiocoap",
          steps=(GET, POST, dict(PUT, non=True))),
+    # aiocoap sends the 700-byte PUT and reads the 700-byte body in one message each (below
+    # its 1024-byte block threshold; libcoap's server does not ask for blocks): no Block1/2.
+    case("aiocoap-libcoap-idctx-observe-large", "aiocoap", "libcoap", client_sid="0a",
+         server_sid="0b", id_context="37cbf3210017a2d3", steps=(OBSERVE, BLOCK1, BLOCK2)),
+    case("libcoap-aiocoap-observe-blockwise", "libcoap", "aiocoap", client_sid="0a",
+         server_sid="0b", steps=(OBSERVE, BLOCK1, BLOCK2)),
     case("libcoap-aiocoap-id-update-migration", "libcoap", "aiocoap", client_sid="01",
          server_sid="00", steps=id_update_steps(), id_update=ID_UPDATE),
     case("aiocoap-libcoap-id-update", "aiocoap", "libcoap", client_sid="01", server_sid="00",
