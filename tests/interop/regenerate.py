@@ -30,7 +30,8 @@ import compare_tshark  # noqa: E402
 
 HKDF = {"sha256": "HKDF-SHA-256", "sha512": "HKDF-SHA-512"}
 PACKAGES = ["libcoap3-bin", "libcoap3t64", "python3-aiocoap", "python3-cryptography",
-            "python3", "tcpdump", "iptables", "openssl"]
+            "python3-cbor2", "python3-filelock", "python3", "tcpdump", "iptables",
+            "libssl3t64", "iproute2"]
 # Wireshark 4.0's OSCORE dissector knows AES-CCM-16-64-128 with HKDF-SHA-256 only.
 TSHARK_AEADS = {10: "AES-CCM-16-64-128 (CCM*)"}
 # A busy machine can make tcpdump lose packets (it says so); such a capture is made again.

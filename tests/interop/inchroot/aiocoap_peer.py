@@ -17,8 +17,8 @@ import os
 import sys
 import types
 
-# Debian has no python3-lakers (aiocoap's EDHOC); EDHOC is unused here, and importing
-# aiocoap.oscore pulls in credentials code that imports it lazily in some paths.
+# Debian has no python3-lakers (aiocoap's EDHOC), but aiocoap.oscore_sitewrapper imports it
+# at module level (0.4.17, line 17). EDHOC is never used here, so an empty module will do.
 sys.modules.setdefault("lakers", types.ModuleType("lakers"))
 
 import aiocoap  # noqa: E402
@@ -94,8 +94,6 @@ class OnlyOscore(resource.Site):
             return aiocoap.Message(code=aiocoap.UNAUTHORIZED, payload=b"OSCORE only")
         return await super().render(request)
 
-    async def needs_blockwise_assembly(self, request):
-        return await super().needs_blockwise_assembly(request)
 
 class Hello(resource.Resource):
     async def render_get(self, request):
