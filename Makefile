@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan test-wireshark-versions package captures install-plugin bench fuzz clean
+.PHONY: all deps configure build demo test test-asan test-wireshark-versions test-interop package captures interop-captures install-plugin bench fuzz clean
 
 all: build
 
@@ -52,6 +52,16 @@ package: build
 
 captures: build
 	captures/regenerate.sh $(BUILD)/bin/oscore-idu
+
+# Real stacks (libcoap, aiocoap) in a Debian sid chroot cached in /var/cache/oscore-idu
+# (tests/interop/README.md). interop-captures rewrites captures/third-party/interop/;
+# test-interop regenerates into a temp dir and checks against the stacks' truth. Root only;
+# exits non-zero when the chroot cannot be made unless OIDU_SKIP_INTEROP=1.
+interop-captures: build
+	tests/interop/run.sh $(BUILD) captures/third-party/interop
+
+test-interop: build
+	tests/interop/run.sh $(BUILD)
 
 install-plugin: build
 	plugin/install.sh $(BUILD)/plugin/oscore_idu.so

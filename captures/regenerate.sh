@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates every scenario capture of this folder, byte for byte, with the simulator:
 #   captures/regenerate.sh [BINARY]              captures and key files
-#   captures/regenerate.sh --baselines [BINARY]  also rewrite NAME.expected.json (review the diff!)
+#   captures/regenerate.sh --baselines [BINARY]  also rewrite NAME.expected.json and
+#                                                NAME.golden.txt (review the diff!)
 # BINARY defaults to build/bin/oscore-idu. The seed is fixed: the same binary writes the
 # same bytes, and tests/golden checks that the committed files are what it writes.
 set -eu
@@ -19,4 +20,5 @@ bin=${1:-$here/../build/bin/oscore-idu}
 done
 if [ "$baselines" = yes ]; then
   python3 "$here/../tests/golden/golden.py" --write --binary "$bin" --captures "$here"
+  python3 "$here/../tests/golden/columns.py" --write --binary "$bin" --dir "$here"
 fi

@@ -135,6 +135,20 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
         variants.push_back(&id_context_variant(*base, wire_context));
       }
     }
+    // B.2's first response carries only the server's nonce R2 but is protected with the
+    // ID Context that joins it to the request's (libcoap: R2 || ID1); both orders are tried.
+    const auto& asked = request && request->slot ? request->slot->context->material().id_context
+                                                 : std::optional<Bytes>{};
+    if (!is_request && asked && !asked->empty()) {
+      for (const Bytes& w : wire_contexts) {
+        Bytes after = w, before = *asked;
+        after.insert(after.end(), asked->begin(), asked->end());
+        before.insert(before.end(), w.begin(), w.end());
+        for (const Bytes* joined : {&after, &before}) {
+          variants.push_back(&id_context_variant(*request->slot, *joined));
+        }
+      }
+    }
     std::erase_if(bases, [&](ContextSlot* b) {
       return std::find(variants.begin(), variants.end(), b) != variants.end();
     });
@@ -211,7 +225,16 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     }
     in.request_kid = request_kid;
     in.request_piv = request_piv;
-    if (!sc.open(in, ciphertext, plaintext)) continue;
+    if (!sc.open(in, ciphertext, plaintext)) {
+      // A response without a Partial IV reuses its request's AEAD nonce; when it is
+      // protected with another context than the request (libcoap's B.2 4.01, under the
+      // re-derived R2||ID1), that nonce was made with the request context's Common IV.
+      const bool other_iv = !is_request && option.partial_iv.empty() && request && request->slot &&
+                            request->slot->context->common_iv() != sc.common_iv();
+      if (!other_iv) continue;
+      in.nonce_common_iv = request->slot->context->common_iv();
+      if (!sc.open(in, ciphertext, plaintext)) continue;
+    }
 
     std::string error;
     const InnerMessage* inner = parse_inner(plaintext, inner_buffer, &error) ? &inner_buffer : nullptr;

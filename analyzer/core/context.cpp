@@ -178,7 +178,8 @@ bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciph
 
 bool SecurityContext::open(const AeadInputs& in, ByteView ciphertext, Bytes& plaintext) {
   std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};
-  if (!write_nonce(nonce_buf, common_iv_, in.nonce_id, in.nonce_piv)) {
+  const ByteView iv = nonce_iv(in);
+  if (iv.size() != common_iv_.size() || !write_nonce(nonce_buf, iv, in.nonce_id, in.nonce_piv)) {
     plaintext.clear();
     return false;
   }
@@ -186,6 +187,10 @@ bool SecurityContext::open(const AeadInputs& in, ByteView ciphertext, Bytes& pla
   return key_for(in.sender_id).open(nonce_view, message_aad(material_.aead, in), ciphertext, plaintext);
 }
 
-Bytes SecurityContext::nonce(const AeadInputs& in) const { return aead_nonce(common_iv_, in.nonce_id, in.nonce_piv); }
+ByteView SecurityContext::nonce_iv(const AeadInputs& in) const {
+  return in.nonce_common_iv.empty() ? ByteView(common_iv_) : in.nonce_common_iv;
+}
+
+Bytes SecurityContext::nonce(const AeadInputs& in) const { return aead_nonce(nonce_iv(in), in.nonce_id, in.nonce_piv); }
 
 }  // namespace oidu

@@ -49,6 +49,11 @@ struct AeadInputs {
   ByteView request_kid;   // request_kid of the external AAD
   ByteView request_piv;   // request_piv of the external AAD
   ByteView class_i = {};  // class I options (none defined today)
+  // The Common IV of the nonce, when it is not this context's own: a response without a
+  // Partial IV reuses its request's AEAD nonce, which was made with the request's context
+  // (libcoap's RFC 8613 B.2 4.01 is protected with the re-derived context R2||ID1 but the
+  // nonce of request #1, made with ID1). Empty: this context's Common IV.
+  ByteView nonce_common_iv = {};
 };
 
 class SecurityContext {
@@ -84,6 +89,7 @@ class SecurityContext {
     std::uint64_t digest;
   };
   Keys& keys(ByteView sender_id);
+  ByteView nonce_iv(const AeadInputs& in) const;
 
   ContextMaterial material_;
   const AeadInfo* alg_;

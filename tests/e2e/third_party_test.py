@@ -101,6 +101,15 @@ class ThirdPartyCaptures(unittest.TestCase):
         self.assertEqual(by_frame[3]["status"], "decrypted")
         self.assertEqual(by_frame[29]["status"], "decrypted")
         self.assertEqual(by_frame[31]["payload"], b"hello-oscore".hex())
+        # The server's first 4.01 of each B.2 exchange (kid context R2, no Partial IV) is
+        # protected with ID Context R2 || ID1 and request #1's nonce (libcoap 4.3.5
+        # coap_oscore.c, "Appendix B.2 server step 2"): the client accepted it and went on
+        # with R2 || R3, so every OSCORE message of the capture must open.
+        for frame in (2, 10, 18, 26):
+            self.assertEqual(by_frame[frame]["status"], "decrypted", frame)
+            self.assertEqual(by_frame[frame]["inner_code"], "4.01", frame)
+        self.assertEqual(doc["summary"]["undecryptable"], 0)
+        self.assertNotIn("DECRYPT_FAILED", [f["code"] for f in doc["findings"]])
 
 
 class BadInput(unittest.TestCase):

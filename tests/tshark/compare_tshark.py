@@ -75,13 +75,13 @@ def walk(pairs, key):
     return found
 
 
-def tshark_view(tshark, capture, keys_line, home):
+def tshark_view(tshark, capture, keys_line, home, extra=()):
     # The capture goes into HOME so the unprivileged user can surely read it.
     local_capture = os.path.join(home, os.path.basename(capture))
     shutil.copyfile(capture, local_capture)
     prefix = unprivileged_prefix(home)
     cmd = prefix + [tshark, "-n", "-r", local_capture, "-o", f"uat:oscore_contexts:{keys_line}",
-                    "-T", "json", "-x", "-J", "frame oscore"]
+                    "-T", "json", "-x", "-J", "frame oscore", *extra]
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
         fail(f"tshark failed ({run.returncode}): {run.stderr.strip()}")

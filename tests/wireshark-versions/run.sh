@@ -17,6 +17,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$repo/scripts/chroot-tree.sh"
 cache=${OIDU_CHROOT_CACHE:-/var/cache/oscore-idu}
 out=$(realpath -m "${OIDU_WS_OUT:-$repo/build/wireshark-versions}")
 jobs=${JOBS:-$(nproc)}
@@ -53,17 +54,6 @@ packages_of() {
   local list=("${common_packages[@]}" "$(gui_package "$1")")
   local IFS=,
   echo "${list[*]}"
-}
-
-# Removes a chroot tree. An interrupted mmdebstrap or test run can leave /proc, /sys or /dev
-# mounted inside it: those are unmounted first, and rm never crosses into a file system
-# mounted below the tree, so nothing of the host's is ever touched.
-remove_tree() {
-  local dir=$1 mounts
-  [ -e "$dir" ] || return 0
-  mounts=$(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r)
-  for m in $mounts; do umount -l "$m"; done
-  rm -rf --one-file-system "$dir"
 }
 
 # Makes $cache/ws-RELEASE unless it exists with the same package list.
