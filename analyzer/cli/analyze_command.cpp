@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "analysis/analyzer.hpp"
+#include "cli/inputs.hpp"
 #include "cli/json_report.hpp"
 #include "cli/report_pipeline.hpp"
 #include "cli/text_report.hpp"
@@ -52,28 +53,12 @@ int threshold(const std::string& fail_on) {
 }
 
 int run_analyze(const AnalyzeOptions& o) {
-  std::vector<KeyEntry> keys;
-  for (const auto& path : o.key_files) {
-    KeyLoadResult loaded = load_key_file(path);
-    for (const auto& e : loaded.errors) std::cerr << "oscore-idu: " << e << "\n";
-    if (loaded.entries.empty()) {
-      std::cerr << "oscore-idu: " << path << ": no usable key entries\n";
-      return 2;
-    }
-    for (auto& entry : loaded.entries) keys.push_back(std::move(entry));
-  }
-
+  const auto keys = load_keys(o.key_files);
+  if (!keys) return 2;
   // Open every capture first: an unusable file fails the run before any output.
-  std::vector<std::unique_ptr<CaptureReader>> readers;
-  for (const auto& path : o.captures) {
-    std::string error;
-    auto reader = CaptureReader::open(path, &error);
-    if (!reader) {
-      std::cerr << "oscore-idu: " << error << "\n";
-      return 2;
-    }
-    readers.push_back(std::move(reader));
-  }
+  auto opened = open_captures(o.captures);
+  if (!opened) return 2;
+  auto& readers = *opened;
 
   AnalyzerConfig config;
   if (!o.ports.empty()) {
@@ -100,7 +85,7 @@ int run_analyze(const AnalyzeOptions& o) {
     config.file = reader->path();
     report->begin_capture(reader->path());
     Tally tally(sink);
-    Analyzer analyzer(config, keys, tally);
+    Analyzer analyzer(config, *keys, tally);
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {

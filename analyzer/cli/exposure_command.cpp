@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "analysis/analyzer.hpp"
+#include "cli/inputs.hpp"
 #include "cli/exposure_report.hpp"
 
 namespace oidu {
@@ -36,26 +37,12 @@ class ExposureSink : public EventSink {
 };
 
 int run_exposure(const ExposureOptions& o) {
-  std::vector<KeyEntry> keys;
-  for (const auto& path : o.key_files) {
-    KeyLoadResult loaded = load_key_file(path);
-    for (const auto& e : loaded.errors) std::cerr << "oscore-idu: " << e << "\n";
-    if (loaded.entries.empty()) {
-      std::cerr << "oscore-idu: " << path << ": no usable key entries\n";
-      return 2;
-    }
-    for (auto& entry : loaded.entries) keys.push_back(std::move(entry));
-  }
-  std::vector<std::unique_ptr<CaptureReader>> readers;
-  for (const auto& path : o.captures) {
-    std::string error;
-    auto reader = CaptureReader::open(path, &error);
-    if (!reader) {
-      std::cerr << "oscore-idu: " << error << "\n";
-      return 2;
-    }
-    readers.push_back(std::move(reader));
-  }
+  const auto keys = load_keys(o.key_files);
+  if (!keys) return 2;
+  // Open every capture first: an unusable file fails the run before any output.
+  auto opened = open_captures(o.captures);
+  if (!opened) return 2;
+  auto& readers = *opened;
   AnalyzerConfig config;
   for (auto p : o.ports) config.coap_ports.push_back(p);
 
@@ -69,7 +56,7 @@ int run_exposure(const ExposureOptions& o) {
     std::optional<exposure::Truth> truth;
     if (!o.key_files.empty()) truth.emplace();
     ExposureSink sink(observer, truth ? &*truth : nullptr);
-    Analyzer analyzer(config, keys, sink);
+    Analyzer analyzer(config, *keys, sink);
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {
