@@ -51,7 +51,7 @@ int group_of(std::string_view code) {
       {"ID_CONTEXT_UNCHANGED", PI_SECURITY}, {"KUDOS_NO_FS_DOWNGRADE", PI_SECURITY},
       {"MID_CONTINUES", PI_SECURITY},        {"TOKEN_REUSED", PI_SECURITY},
       {"DECRYPT_FAILED", PI_DECRYPTION},     {"NO_CONTINUATION", PI_SEQUENCE},
-      {"PROCEDURE_FAILED", PI_SEQUENCE}};
+      {"PROCEDURE_FAILED", PI_SEQUENCE},     {"STARTED_BEFORE_CAPTURE", PI_SEQUENCE}};
   auto it = groups.find(code);
   return it == groups.end() ? PI_PROTOCOL : it->second;
 }

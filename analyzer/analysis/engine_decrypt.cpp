@@ -49,11 +49,21 @@ ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string 
   slot.procedure = procedure;
   ContextSlot& added = store.add(std::move(slot));
   assoc.slots.push_back(&added);
-  const ContextMaterial& m = added.context->material();
-  sink.on_context(ContextRecord{added.name, added.origin, added.client_id, added.server_id, m.aead,
-                                hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
-                                last_frame});
+  unreported_contexts.emplace_back(&added, last_frame);
+  report_settled_contexts(false);
   return added;
+}
+
+void Engine::report_settled_contexts(bool all) {
+  while (!unreported_contexts.empty()) {
+    const auto [slot, frame] = unreported_contexts.front();
+    if (!all && !slot->association->oriented) return;
+    const ContextMaterial& m = slot->context->material();
+    sink.on_context(ContextRecord{slot->name, slot->origin, slot->client_id, slot->server_id, m.aead,
+                                  hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
+                                  frame});
+    unreported_contexts.pop_front();
+  }
 }
 
 ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_context) {
@@ -101,6 +111,17 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     if (!request || !request->oscore) {
       rec.status = DecryptStatus::NoContext;
       rec.problem = "no OSCORE request in the capture matches this response";
+    } else if (!request->slot && request->failed_verification) {
+      // The exchange belongs to the contexts its request's kid named: the response may
+      // still open with one of them (the request was damaged on the way to the capture,
+      // not to the server), or fails verification as its request did.
+      request_kid = request->kid;
+      request_piv = request->piv;
+      store.by_kid(request_kid, bases);
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == SlotKind::KudosTemp; });
+      if (!bases.empty()) {
+        requester = same_bytes(bases.front()->client_id, request_kid) ? Role::Client : Role::Server;
+      }
     } else if (!request->slot) {
       rec.status = DecryptStatus::NoContext;
       rec.problem = "its request (frame " + std::to_string(request->frame) + ") was not decrypted";
@@ -231,7 +252,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       assoc.used_recipient_ids[0] = {base.server_id};
       assoc.used_recipient_ids[1] = {base.client_id};
     }
-    assoc.oriented = true;
+    if (!assoc.oriented) {
+      assoc.oriented = true;
+      report_settled_contexts(false);
+    }
 
     ContextSlot* slot = &base;
     if (c.kudos_temp || c.kudos_new) {
@@ -247,7 +271,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       rec.inner_options.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
     }
     rec.payload.assign(inner->body.payload.begin(), inner->body.payload.end());
-    if (rec.kudos) rec.kudos->derivation = c.derivation;
+    if (rec.kudos) {
+      rec.kudos->derivation = c.derivation;
+      rec.kudos->convergent = c.kudos_new;
+    }
 
     PendingRequest* pending = request;
     if (is_request) {
@@ -282,11 +309,15 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     std::string names;
     for (ContextSlot* b : bases) names += (names.empty() ? "" : ", ") + b->name;
     rec.problem = "verification failed with " + names;
-    report("DECRYPT_FAILED", frame.number, std::nullopt,
-           std::string(is_request ? "request" : "response") + " fails verification with " + names);
+    std::string what = is_request ? "request" : "response";
+    if (request && request->failed_verification) what += " to the request of frame " + std::to_string(request->frame) + ", which failed too,";
+    report("DECRYPT_FAILED", frame.number, std::nullopt, what + " fails verification with " + names);
   }
   // Its response still needs to find it, if only to say why it cannot be opened.
-  if (is_request) register_request(frame, coap, request_kid, request_piv);
+  if (is_request) {
+    register_request(frame, coap, request_kid, request_piv).failed_verification =
+        rec.status == DecryptStatus::Failed;
+  }
   if (request) exchanges.complete(*request);
 }
 

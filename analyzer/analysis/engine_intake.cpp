@@ -20,14 +20,14 @@ const char* kudos_state_name(KudosState s) {
 }
 
 ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 const std::string& outcome, const char* mode, const ContextSlot* ctx_old,
+                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints) {
   ProcedureRecord rec;
   rec.id = id;
   rec.type = type;
   rec.initiator = role_name(initiator);
-  rec.outcome = outcome;
+  rec.outcome = outcome_name(outcome);
   rec.mode = mode;
   rec.context = ctx_old ? ctx_old->name : "";
   rec.frames = frames;
@@ -80,6 +80,23 @@ void Engine::report(const std::string& code, std::uint64_t frame,
   f.message = std::move(message);
   ++summary.findings;
   sink.on_finding(f);
+}
+
+void Engine::emit_message(const MessageRecord& rec) {
+  if (undecided_acks.empty()) {
+    sink.on_message(rec);
+    return;
+  }
+  held_messages.push_back(rec);
+  if (held_messages.size() >= kMaxHeldMessages) {
+    while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
+  }
+}
+
+void Engine::release_held_messages() {
+  if (!undecided_acks.empty()) return;
+  for (const MessageRecord& held : held_messages) sink.on_message(held);
+  held_messages.clear();
 }
 
 void Engine::diagnose(std::uint64_t frame, std::string message) {
@@ -155,7 +172,7 @@ void Engine::process(const Frame& frame) {
     ++summary.duplicates;
     rec.status = DecryptStatus::Duplicate;
     rec.problem = "retransmission of frame " + std::to_string(original);
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
 
@@ -179,7 +196,7 @@ void Engine::process(const Frame& frame) {
         exchanges.complete(*req);
       }
     }
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
 
@@ -192,7 +209,7 @@ void Engine::process(const Frame& frame) {
     rec.status = DecryptStatus::Malformed;
     rec.problem = "malformed OSCORE option: " + error;
     diagnose(frame.number, rec.problem);
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
   if (option->kid) rec.kid.emplace(option->kid->begin(), option->kid->end());
@@ -210,19 +227,22 @@ void Engine::process(const Frame& frame) {
   } else {
     ++summary.undecryptable;
   }
-  sink.on_message(rec);
+  emit_message(rec);
 }
 
 void Engine::finish() {
+  while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
   for (auto& assoc : associations) {
     if (assoc->id_update) {
       check_id_update_timers(*assoc, last_frame, last_time_us);
       if (assoc->id_update) {
-        end_id_update(*assoc, assoc->id_update->closing_request ? "success" : "incomplete", 0);
+        end_id_update(*assoc, assoc->id_update->closing_request ? IdUpdateEnd::BothCompleted
+                                                                 : IdUpdateEnd::CaptureEnded, 0);
       }
     }
-    if (assoc->kudos) end_kudos(*assoc, "incomplete");
+    if (assoc->kudos) end_kudos(*assoc, Outcome::Incomplete);
   }
+  report_settled_contexts(true);
 }
 
 Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink)

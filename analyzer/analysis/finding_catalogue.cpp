@@ -59,7 +59,9 @@ constexpr std::array kCatalogue{
     FindingSpec{"NO_CONTINUATION", Severity::Info,
                 "a peer received a valid first ID update message and neither continued nor "
                 "aborted (typical of a peer without support)"},
-    FindingSpec{"PROCEDURE_FAILED", Severity::Info, "a procedure ended without confirmation"},
+    FindingSpec{"PROCEDURE_FAILED", Severity::Info,
+                "a procedure ended without confirmation, or with the peers disagreeing on the new "
+                "IDs"},
     FindingSpec{"MID_CONTINUES", Severity::Info,
                 "the first CoAP Message ID after the switch continues the old sequence"},
     FindingSpec{"TOKEN_REUSED", Severity::Info,
@@ -68,6 +70,10 @@ constexpr std::array kCatalogue{
     FindingSpec{"OFFERED_IDS_EQUAL", Severity::Error,
                 "both peers offer the same Recipient ID, so both would have the same Sender ID "
                 "and key"},
+    FindingSpec{"STARTED_BEFORE_CAPTURE", Severity::Info,
+                "the capture starts during an ID update: both peers acknowledge offers it does not "
+                "contain, so the offers are taken from the acknowledgements and only what is "
+                "visible is judged"},
 };
 
 }  // namespace

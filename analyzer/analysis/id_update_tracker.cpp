@@ -1,7 +1,10 @@
 // The ID update procedure (draft-ietf-core-oscore-id-update section 2) as both peers
 // run it: offers, acknowledgements, each peer's completion condition, failure by
 // ENDING_TIMER or counter, abort by a protected 5.03, and the rules on Recipient IDs.
+#include <algorithm>
+
 #include "analysis/engine.hpp"
+#include "analysis/outcome_rules.hpp"
 #include "wire/option_registry.hpp"
 
 namespace oidu {
@@ -57,13 +60,76 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
 void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
   IdUpdateProcedure* p = assoc.id_update.get();
   if (!p || p->closing_request) return;
-  bool expired = now_us - p->start_us > static_cast<std::int64_t>(config.ending_timer_s * 1e6);
-  if (config.ending_counter > 0) {
-    for (const auto& peer : p->peers) {
-      if (!peer.completed_at && peer.messages_sent > config.ending_counter) expired = true;
-    }
+  if (id_update_expired(*p, now_us, config.ending_timer_s, config.ending_counter)) {
+    end_id_update(assoc, IdUpdateEnd::Expired, frame);
   }
-  if (expired) end_id_update(assoc, "failure", frame);
+}
+
+void Engine::report_acks_without_offer(Association& a) {
+  const AckWithoutOffer& w = *a.ack_without_offer;
+  for (std::uint64_t frame : w.frames) {
+    report("ACK_MISMATCH", frame, std::nullopt,
+           std::string("the ") + role_name(w.sender) + " acknowledges Recipient ID " + hex_or_empty(w.value) +
+               " but no Recipient ID was offered");
+  }
+  a.ack_without_offer.reset();
+  std::erase(undecided_acks, &a);
+  release_held_messages();
+}
+
+bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack) {
+  Association& a = m.assoc;
+  AckWithoutOffer& w = *a.ack_without_offer;
+  const bool same_ack = ack && !rid && same_bytes(w.value, ack->value);
+  if (m.sender == w.sender) {
+    if (same_ack) {
+      w.frames.push_back(m.frame.number);
+      return true;
+    }
+    // Silence from the acknowledging peer decides nothing; anything else does.
+    if (rid || ack) report_acks_without_offer(a);
+    return false;
+  }
+  if (!ack || rid) {
+    report_acks_without_offer(a);
+    return false;
+  }
+  // Both peers acknowledge: the offers were exchanged before the capture began. Each
+  // acknowledgement names the offer of the peer it is sent to.
+  auto p = std::make_unique<IdUpdateProcedure>();
+  p->id = next_procedure++;
+  p->started_before_capture = true;
+  p->integrated = m.option.kudos || a.kudos != nullptr;
+  p->kudos_id = a.kudos ? a.kudos->id : 0;
+  p->initiator = w.sender;
+  p->start_us = w.first_time_us;
+  p->ctx_a = &m.slot;
+  p->endpoints = w.endpoints;
+  p->frames = w.frames;
+  IdUpdatePeer& acker = p->peers[idx(w.sender)];
+  IdUpdatePeer& offerer = p->peers[idx(other(w.sender))];
+  const auto count = static_cast<unsigned>(w.frames.size());
+  acker.acks_sent = count;
+  acker.messages_sent = count;
+  acker.acknowledged = w.value;
+  acker.received_offer = acker.continued = true;
+  offerer.offered = w.value;
+  offerer.acks_received = count;
+  offerer.received_offer = true;
+  for (MessageRecord& held : held_messages) {
+    if (std::find(w.frames.begin(), w.frames.end(), held.frame) == w.frames.end()) continue;
+    held.procedure = p->id;
+    held.role = "ack";
+  }
+  report("STARTED_BEFORE_CAPTURE", w.frames.front(), p->id,
+         std::string("the capture starts during an ID update: its offers are not in the capture; the ") +
+             role_name(other(w.sender)) + "'s offer " + hex_or_empty(w.value) + " is known from the " +
+             role_name(w.sender) + "'s acknowledgements, and only what the capture shows is judged");
+  a.ack_without_offer.reset();
+  a.id_update = std::move(p);
+  std::erase(undecided_acks, &a);
+  release_held_messages();
+  return false;
 }
 
 void Engine::track_id_update(Observed& m) {
@@ -75,6 +141,7 @@ void Engine::track_id_update(Observed& m) {
 
   const CoapOption* rid = m.inner.body.find(kOptRecipientId);
   const CoapOption* ack = m.inner.body.find(kOptRecipientIdAck);
+  if (a.ack_without_offer && settle_ack_without_offer(m, rid, ack)) return;
   IdUpdateProcedure* p = a.id_update.get();
   if (p && p->closing_request) {
     const bool closes = m.coap.is_response() && m.request && m.request->frame == *p->closing_request;
@@ -83,14 +150,18 @@ void Engine::track_id_update(Observed& m) {
       m.rec.procedure = p->id;
       m.rec.role = ack ? "ack" : "in-procedure";
       m.rec.peer_states = describe(*p);
-      end_id_update(a, "success", frame);
+      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
       return;
     }
-    end_id_update(a, "success", *p->closing_request);
+    end_id_update(a, IdUpdateEnd::BothCompleted, *p->closing_request);
     p = nullptr;
   }
 
   if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
+      !p->peers[idx(s)].completed_at && p->started_before_capture) {
+    // Acknowledgements before the capture count too: using CTX_B shows the completion.
+    p->peers[idx(s)].completed_at = frame;
+  } else if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at) {
     report("USED_BEFORE_CONFIRMED", frame, p->id,
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
@@ -109,9 +180,12 @@ void Engine::track_id_update(Observed& m) {
           m.rec.role = "ack";
           return;
         }
-        report("ACK_MISMATCH", frame, std::nullopt,
-               std::string("the ") + role_name(s) + " acknowledges Recipient ID " + hex_or_empty(value) +
-                   " but no Recipient ID was offered");
+        a.ack_without_offer = AckWithoutOffer{s, value, {frame}, m.frame.time_us, {}};
+        a.ack_without_offer->endpoints[idx(s)] = m.frame.src;
+        a.ack_without_offer->endpoints[idx(r)] = m.frame.dst;
+        undecided_acks.push_back(&a);
+        // With an ID update earlier in the capture, its start cannot be missing.
+        if (a.last_id_update != 0) report_acks_without_offer(a);
       }
       return;
     }
@@ -173,13 +247,17 @@ void Engine::track_id_update(Observed& m) {
   if (ack) {
     const Bytes value(ack->value.begin(), ack->value.end());
     if (role.empty()) role = "ack";
-    if (!pr.offered || *pr.offered != value) {
+    // Offers made before the capture are known only from what the other peer acknowledges.
+    if (!pr.offered && p->started_before_capture) pr.offered = value;
+    if (acknowledgement_counts(pr, value)) {
+      ++pr.acks_received;
+    } else {
       report("ACK_MISMATCH", frame, p->id,
              std::string("the ") + role_name(s) + " acknowledges " + hex_or_empty(value) + " but the " +
                  role_name(r) + (pr.offered ? " offered " + hex_or_empty(*pr.offered) : " offered nothing"));
     }
     ++ps.acks_sent;
-    ++pr.acks_received;
+    ps.acknowledged = value;
   }
 
   const bool echo_challenge = is_response && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho);
@@ -208,7 +286,7 @@ void Engine::track_id_update(Observed& m) {
   if (aborts) {
     m.rec.role = "abort";
     m.rec.peer_states = describe(*p);
-    end_id_update(a, "aborted", frame);
+    end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
     return;
   }
 
@@ -223,11 +301,7 @@ void Engine::track_id_update(Observed& m) {
   }
   for (Role q : {Role::Client, Role::Server}) {
     IdUpdatePeer& peer = p->peers[idx(q)];
-    if (peer.completed_at) continue;
-    const bool confirmed = peer.acks_received >= 3 && peer.acks_sent >= 2;
-    // Integrated in KUDOS, one request/response pair with both offers is enough.
-    const bool integrated_done = p->integrated && p->peers[0].offered && p->peers[1].offered;
-    if (confirmed || integrated_done) peer.completed_at = frame;
+    if (!peer.completed_at && id_update_peer_completed(*p, peer)) peer.completed_at = frame;
   }
   if (m.rec.role.empty()) m.rec.role = role.empty() ? "in-procedure" : role;
   m.rec.peer_states = describe(*p);
@@ -235,16 +309,20 @@ void Engine::track_id_update(Observed& m) {
     if (m.coap.is_request()) {
       p->closing_request = frame;
     } else {
-      end_id_update(a, "success", frame);
+      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
     }
   }
 }
 
-void Engine::end_id_update(Association& a, const std::string& outcome, std::uint64_t frame) {
+void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame) {
   IdUpdateProcedure& p = *a.id_update;
+  const Outcome outcome = id_update_outcome(p, end);
   ProcedureRecord rec = procedure_record(p.id, "id-update", p.initiator, outcome,
                                          p.integrated ? "integrated" : "standalone", p.ctx_a,
                                          p.frames, p.endpoints);
+  rec.started_before_capture = p.started_before_capture;
+  // Who sent the first Recipient-ID is not in the capture.
+  if (p.started_before_capture) rec.initiator = "unknown";
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
     peer.offered = p.peers[idx(role)].offered;
@@ -252,7 +330,7 @@ void Engine::end_id_update(Association& a, const std::string& outcome, std::uint
   }
   if (p.integrated) rec.kudos_procedure = p.kudos_id;
 
-  if (outcome == "success") {
+  if (outcome == Outcome::Success) {
     if (!p.ctx_b) install_new_ids(a, p, *p.ctx_a);
     rec.new_client_id = p.ctx_b->client_id;
     rec.new_server_id = p.ctx_b->server_id;
@@ -268,9 +346,13 @@ void Engine::end_id_update(Association& a, const std::string& outcome, std::uint
     }
     if (p.ctx_b) p.ctx_b->retired = true;
     std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
-    if (outcome != "incomplete") {
+    if (outcome == Outcome::Disagreement) {
       report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
-             "ID update " + outcome + " without confirmation (" + describe(p) + ")");
+             "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "
+             "an ID the other peer did not offer (" + describe(p) + ")");
+    } else if (outcome != Outcome::Incomplete) {
+      report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
+             std::string("ID update ") + outcome_name(outcome) + " without confirmation (" + describe(p) + ")");
     }
   }
   ++summary.procedures;

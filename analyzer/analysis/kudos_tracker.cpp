@@ -25,7 +25,7 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
       if (!peer.completed_at) peer.completed_at = frame.number;
       peer.state = KudosState::Idle;
     }
-    end_kudos(assoc, "success");
+    end_kudos(assoc, Outcome::Success);
   }
   if (!assoc.kudos) {
     auto k = std::make_unique<KudosExecution>();
@@ -71,7 +71,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
         (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
       m.rec.role = "declined";
-      end_kudos(assoc, "aborted");
+      end_kudos(assoc, Outcome::Aborted);
       return;
     }
     if (ps.state != KudosState::Idle) {
@@ -124,10 +124,10 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     }
   }
   m.rec.peer_states = kudos_states(k);
-  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, "success");
+  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, Outcome::Success);
 }
 
-void Engine::end_kudos(Association& assoc, const std::string& outcome) {
+void Engine::end_kudos(Association& assoc, Outcome outcome) {
   KudosExecution& k = *assoc.kudos;
   ProcedureRecord rec = procedure_record(k.id, "kudos", k.initiator, outcome, k.no_fs ? "no-fs" : "fs",
                                          k.ctx_old, k.frames, k.endpoints);
@@ -137,7 +137,7 @@ void Engine::end_kudos(Association& assoc, const std::string& outcome) {
     peer.final_state = kudos_state_name(k.peers[idx(role)].state);
   }
   rec.derivation = k.derivation;
-  if (outcome == "success" && k.ctx_new) {
+  if (outcome == Outcome::Success && k.ctx_new) {
     rec.new_context = k.ctx_new->name;
     if (!k.no_fs) assoc.ran_fs_kudos = {true, true};
     if (k.ctx_old) k.ctx_old->retired = true;
@@ -149,12 +149,12 @@ void Engine::end_kudos(Association& assoc, const std::string& outcome) {
                                 std::set<Bytes>{k.ctx_new->client_id}};
     assoc.failed_offers = {};
     assoc.lost_state = {false, false};
-  } else if (outcome == "failure" || outcome == "aborted") {
-    report("PROCEDURE_FAILED", rec.last_frame, k.id, "KUDOS execution ended " + outcome);
+  } else if (outcome == Outcome::Failure || outcome == Outcome::Aborted) {
+    report("PROCEDURE_FAILED", rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
   }
   ++summary.procedures;
   sink.on_procedure(rec);
-  const bool success = outcome == "success";
+  const bool success = outcome == Outcome::Success;
   ContextSlot* ctx_new = k.ctx_new;
   assoc.kudos.reset();
   // An ID update integrated in this execution lands on CTX_NEW.

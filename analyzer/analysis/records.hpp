@@ -33,10 +33,13 @@ const char* decrypt_status_name(DecryptStatus s);  // "not-oscore", "decrypted",
 struct KudosRecord {
   std::uint8_t x = 0;
   Bytes nonce;
-  bool convergent() const { return (x & 0x40) != 0; }
+  bool z() const { return (x & 0x40) != 0; }  // the wire bit; older drafts leave it 0 on convergent messages
   bool preserve_observations() const { return (x & 0x20) != 0; }
   bool no_fs() const { return (x & 0x10) != 0; }
   std::optional<KudosDerivation> derivation;  // which derivation opened it
+  // Opened with CTX_NEW: a convergent message, whatever its z bit says; with CTX_TEMP,
+  // a divergent one.
+  bool convergent = false;
 };
 
 struct MessageRecord {
@@ -99,9 +102,10 @@ struct PeerRecord {
 struct ProcedureRecord {
   std::uint32_t id = 0;
   std::string type;            // "id-update" or "kudos"
-  std::string initiator;       // "client" or "server"
-  std::string outcome;         // "success", "failure", "aborted", "incomplete"
+  std::string initiator;       // "client", "server", or "unknown" (started before the capture)
+  std::string outcome;         // "success", "failure", "aborted", "incomplete", "disagreement"
   std::string mode;            // "standalone"/"integrated" or "fs"/"no-fs"
+  bool started_before_capture = false;  // id-update: its offers are not in the capture
   std::string context;         // name of the context it ran on
   std::uint64_t first_frame = 0, last_frame = 0;
   std::vector<std::uint64_t> frames;

@@ -140,7 +140,7 @@ void put_message(Appender& out, const MessageRecord& m) {
       out.put(",\"nonce\":");
       put_hex(out, m.kudos->nonce);
       out.put(",\"z\":");
-      put_bool(out, m.kudos->convergent());
+      put_bool(out, m.kudos->z());
       out.put(",\"b\":");
       put_bool(out, m.kudos->preserve_observations());
       out.put(",\"p\":");

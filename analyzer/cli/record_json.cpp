@@ -21,6 +21,7 @@ ordered_json to_json(const ProcedureRecord& p) {
   j["initiator"] = p.initiator;
   j["outcome"] = p.outcome;
   j["mode"] = p.mode;
+  if (p.started_before_capture) j["started_before_capture"] = true;
   j["context"] = p.context;
   j["first_frame"] = p.first_frame;
   j["last_frame"] = p.last_frame;

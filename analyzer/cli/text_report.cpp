@@ -66,7 +66,9 @@ std::string id_update_label(const MessageRecord& m) {
     if (o.number == kOptRecipientId) label += " RID=" + hex_or_empty(o.value);
     if (o.number == kOptRecipientIdAck) label += " ACK=" + hex_or_empty(o.value);
   }
-  if (m.kudos) label += std::string(m.kudos->convergent() ? " conv" : " div") + " x=" + to_hex(Bytes{m.kudos->x});
+  // The context that opened it decides, not the z bit: the older drafts send z = 0 on
+  // convergent messages too.
+  if (m.kudos) label += std::string(m.kudos->convergent ? " conv" : " div") + " x=" + to_hex(Bytes{m.kudos->x});
   return label;
 }
 
@@ -185,9 +187,14 @@ void TextReport::on_diagnostic(const Diagnostic& d) {
 
 void TextReport::end_capture(const Summary& s) {
   constexpr int kWidth = 40;
+  // Procedures end in any order (a KUDOS run may end before an ID update begun earlier).
+  std::stable_sort(procedures_.begin(), procedures_.end(),
+                   [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.id < b.id; });
   for (const auto& p : procedures_) {
-    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), initiated by the "
-         << p.initiator << ", " << p.outcome << ", on " << p.context << "\n";
+    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), ";
+    if (p.started_before_capture) out_ << "started before the capture";
+    else out_ << "initiated by the " << p.initiator;
+    out_ << ", " << p.outcome << ", on " << p.context << "\n";
     out_ << "   old IDs: client " << hex_or_empty(p.old_client_id) << ", server " << hex_or_empty(p.old_server_id);
     if (p.new_client_id) out_ << "; new IDs: client " << hex_or_empty(*p.new_client_id) << ", server " << hex_or_empty(*p.new_server_id);
     if (p.derivation) out_ << "; derivation " << kudos_derivation_name(*p.derivation);

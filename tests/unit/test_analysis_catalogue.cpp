@@ -38,6 +38,7 @@ const std::map<std::string, Severity> kTable = {
     {"TOKEN_REUSED", Severity::Info},
     // Appended to the issue's table.
     {"OFFERED_IDS_EQUAL", Severity::Error},
+    {"STARTED_BEFORE_CAPTURE", Severity::Info},
 };
 
 TEST(FindingCatalogue, MatchesTheIssueTable) {
