@@ -90,7 +90,7 @@ struct Engine {
   void finish();
   // engine_prefetch.cpp
   void process_batch(std::span<const Frame> frames);
-  void report(const std::string& code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
+  void report(FindingCode code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
               std::string message);
   void diagnose(std::uint64_t frame, std::string message);
 
@@ -103,7 +103,7 @@ struct Engine {
   // Hands the sink every waiting context up to the first one whose Sender IDs are not
   // settled; all of them with `all`.
   void report_settled_contexts(bool all);
-  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, SlotKind kind,
+  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
 

@@ -36,7 +36,7 @@ bool has_bootstrap(const ContextSlot& base) {
 }  // namespace
 
 ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string origin,
-                              SlotKind kind, std::shared_ptr<SecurityContext> context,
+                              ContextKind kind, std::shared_ptr<SecurityContext> context,
                               Bytes client_id, Bytes server_id, std::uint32_t procedure) {
   ContextSlot slot;
   slot.name = std::move(name);
@@ -59,7 +59,7 @@ void Engine::report_settled_contexts(bool all) {
     const auto [slot, frame] = unreported_contexts.front();
     if (!all && !slot->association->oriented) return;
     const ContextMaterial& m = slot->context->material();
-    sink.on_context(ContextRecord{slot->name, slot->origin, slot->client_id, slot->server_id, m.aead,
+    sink.on_context(ContextRecord{slot->name, slot->kind, slot->origin, slot->client_id, slot->server_id, m.aead,
                                   hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
                                   frame});
     unreported_contexts.pop_front();
@@ -70,7 +70,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   const auto& m = base.context->material();
   if (m.id_context == id_context) return base;
   for (ContextSlot* s : base.association->slots) {
-    if (s->kind == SlotKind::IdContext && s->context->material().id_context == id_context &&
+    if (s->kind == ContextKind::IdContext && s->context->material().id_context == id_context &&
         s->client_id == base.client_id && s->server_id == base.server_id &&
         s->context->material().master_secret == m.master_secret) {
       return *s;
@@ -79,7 +79,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   ContextMaterial mat = m;
   mat.id_context = id_context;
   return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
-                  "id-context " + to_hex(id_context), SlotKind::IdContext,
+                  "id-context " + to_hex(id_context), ContextKind::IdContext,
                   std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0);
 }
 
@@ -102,7 +102,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       request_kid = *option.kid;
       request_piv = option.partial_iv;
       store.by_kid(*option.kid, bases);
-      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == SlotKind::KudosTemp; });
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
     }
   } else {
     request = exchanges.match_response(frame.src, frame.dst, coap.token, coap.type,
@@ -118,7 +118,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       request_kid = request->kid;
       request_piv = request->piv;
       store.by_kid(request_kid, bases);
-      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == SlotKind::KudosTemp; });
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
       if (!bases.empty()) {
         requester = same_bytes(bases.front()->client_id, request_kid) ? Role::Client : Role::Server;
       }
@@ -132,7 +132,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       bases.push_back(request->slot);
       for (auto it = request->slot->association->slots.rbegin();
            it != request->slot->association->slots.rend(); ++it) {
-        if (*it != request->slot && (*it)->kind != SlotKind::KudosTemp && !(*it)->retired) {
+        if (*it != request->slot && (*it)->kind != ContextKind::KudosTemp && !(*it)->retired) {
           bases.push_back(*it);
         }
       }
@@ -151,7 +151,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     }
     std::vector<ContextSlot*> variants;
     for (ContextSlot* base : bases) {
-      if (base->kind == SlotKind::IdContext) continue;
+      if (base->kind == ContextKind::IdContext) continue;
       for (const Bytes& wire_context : wire_contexts) {
         variants.push_back(&id_context_variant(*base, wire_context));
       }
@@ -244,7 +244,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       return;
     }
     Association& assoc = *base.association;
-    if (!assoc.oriented && is_request && base.kind == SlotKind::Keys) {
+    if (!assoc.oriented && is_request && base.kind == ContextKind::Keys) {
       // The key file may list the IDs the other way round; the client is whoever
       // sends the first request.
       if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
@@ -288,10 +288,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
       assoc.lost_state[idx(sender)] = true;
     }
-    if (slot->kind == SlotKind::IdContext && !is_request) {
+    if (slot->kind == ContextKind::IdContext && !is_request) {
       // The re-derived context works both ways: a new context is in place.
       assoc.lost_state = {false, false};
-    } else if (slot->kind == SlotKind::IdContext && is_request) {
+    } else if (slot->kind == ContextKind::IdContext && is_request) {
       assoc.lost_state[idx(sender)] = true;
     }
 
@@ -311,7 +311,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     rec.problem = "verification failed with " + names;
     std::string what = is_request ? "request" : "response";
     if (request && request->failed_verification) what += " to the request of frame " + std::to_string(request->frame) + ", which failed too,";
-    report("DECRYPT_FAILED", frame.number, std::nullopt, what + " fails verification with " + names);
+    report(FindingCode::DecryptFailed, frame.number, std::nullopt, what + " fails verification with " + names);
   }
   // Its response still needs to find it, if only to say why it cannot be opened.
   if (is_request) {

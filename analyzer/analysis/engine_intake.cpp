@@ -60,7 +60,7 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
     assoc->name = entry.name;
     assoc->keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
-    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", SlotKind::Keys, context,
+    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", ContextKind::Keys, context,
                                  entry.client_id, entry.server_id, 0);
     assoc->current = &slot;
     assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
@@ -69,12 +69,11 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
   }
 }
 
-void Engine::report(const std::string& code, std::uint64_t frame,
+void Engine::report(FindingCode code, std::uint64_t frame,
                     std::optional<std::uint32_t> procedure, std::string message) {
-  const FindingSpec* spec = finding_spec(code);
   Finding f;
   f.code = code;
-  f.severity = spec ? spec->severity : Severity::Info;
+  f.severity = finding_spec(code).severity;
   f.frame = frame;
   f.procedure = procedure;
   f.message = std::move(message);
@@ -178,7 +177,7 @@ void Engine::process(const Frame& frame) {
 
   for (std::uint16_t number : {kOptRecipientId, kOptRecipientIdAck}) {
     if (coap->body.has(number)) {
-      report("OPTION_IN_CLEAR", frame.number, std::nullopt,
+      report(FindingCode::OptionInClear, frame.number, std::nullopt,
              option_name(number) + " sent outside the OSCORE ciphertext" +
                  (coap->body.has(kOptOscore) ? " (outer option of a protected message)"
                                              : " (unprotected message)"));

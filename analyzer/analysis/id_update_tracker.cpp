@@ -36,10 +36,10 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
   const Bytes client_id = *p.peers[idx(Role::Server)].offered;
   const Bytes server_id = *p.peers[idx(Role::Client)].offered;
   for (ContextSlot* s : assoc.slots) {
-    if (s->kind == SlotKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
+    if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
   ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
-                               "id-update #" + std::to_string(p.id), SlotKind::IdUpdate,
+                               "id-update #" + std::to_string(p.id), ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
   // From now on the new IDs can be used, prematurely or not: watch what an observer
@@ -68,7 +68,7 @@ void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std
 void Engine::report_acks_without_offer(Association& a) {
   const AckWithoutOffer& w = *a.ack_without_offer;
   for (std::uint64_t frame : w.frames) {
-    report("ACK_MISMATCH", frame, std::nullopt,
+    report(FindingCode::AckMismatch, frame, std::nullopt,
            std::string("the ") + role_name(w.sender) + " acknowledges Recipient ID " + hex_or_empty(w.value) +
                " but no Recipient ID was offered");
   }
@@ -121,7 +121,7 @@ bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const 
     held.procedure = p->id;
     held.role = "ack";
   }
-  report("STARTED_BEFORE_CAPTURE", w.frames.front(), p->id,
+  report(FindingCode::StartedBeforeCapture, w.frames.front(), p->id,
          std::string("the capture starts during an ID update: its offers are not in the capture; the ") +
              role_name(other(w.sender)) + "'s offer " + hex_or_empty(w.value) + " is known from the " +
              role_name(w.sender) + "'s acknowledgements, and only what the capture shows is judged");
@@ -157,13 +157,13 @@ void Engine::track_id_update(Observed& m) {
     p = nullptr;
   }
 
-  if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
+  if (m.slot.kind == ContextKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at && p->started_before_capture) {
     // Acknowledgements before the capture count too: using CTX_B shows the completion.
     p->peers[idx(s)].completed_at = frame;
-  } else if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
+  } else if (m.slot.kind == ContextKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at) {
-    report("USED_BEFORE_CONFIRMED", frame, p->id,
+    report(FindingCode::UsedBeforeConfirmed, frame, p->id,
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
                std::to_string(p->peers[idx(s)].acks_received) + " acks received, " +
                std::to_string(p->peers[idx(s)].acks_sent) + " sent)");
@@ -195,7 +195,7 @@ void Engine::track_id_update(Observed& m) {
     started->kudos_id = a.kudos ? a.kudos->id : 0;
     started->initiator = s;
     started->start_us = m.frame.time_us;
-    started->ctx_a = (m.slot.kind == SlotKind::KudosTemp || m.slot.kind == SlotKind::KudosNew) && a.kudos
+    started->ctx_a = (m.slot.kind == ContextKind::KudosTemp || m.slot.kind == ContextKind::KudosNew) && a.kudos
                          ? a.kudos->ctx_old
                          : &m.slot;
     started->endpoints[idx(s)] = m.frame.src;
@@ -218,22 +218,22 @@ void Engine::track_id_update(Observed& m) {
     const Bytes value(rid->value.begin(), rid->value.end());
     role = ack ? "offer+ack" : "offer";
     if (value.size() > m.slot.context->max_id_length()) {
-      report("RID_TOO_LONG", frame, p->id,
+      report(FindingCode::RidTooLong, frame, p->id,
              "offered Recipient ID " + hex_or_empty(value) + " has " + std::to_string(value.size()) +
                  " bytes; the AEAD allows " + std::to_string(m.slot.context->max_id_length()));
     }
     if (aborts) {
-      report("ERROR_RESPONSE_WITH_RID", frame, p->id,
+      report(FindingCode::ErrorResponseWithRid, frame, p->id,
              "the 5.03 response aborting the procedure carries Recipient-ID " + hex_or_empty(value));
     } else if (ps.offered && *ps.offered != value && !ps.completed_at) {
-      report("CONCURRENT_PROCEDURE", frame, p->id,
+      report(FindingCode::ConcurrentProcedure, frame, p->id,
              std::string("the ") + role_name(s) + " offers " + hex_or_empty(value) +
                  " while its offer of " + hex_or_empty(*ps.offered) + " is ongoing");
     } else if (!ps.offered) {
       const bool used = a.used_recipient_ids[idx(s)].count(value) > 0;
       const bool failed = a.failed_offers[idx(s)].count(value) > 0;
       if (!p->integrated && (used || failed)) {
-        report("RID_REUSED", frame, p->id,
+        report(FindingCode::RidReused, frame, p->id,
                std::string("the ") + role_name(s) + " offers Recipient ID " + hex_or_empty(value) +
                    (used ? ", which it already used" : ", which it offered in a failed procedure") +
                    " under the same Master Secret, Master Salt and ID Context");
@@ -252,7 +252,7 @@ void Engine::track_id_update(Observed& m) {
     if (acknowledgement_counts(pr, value)) {
       ++pr.acks_received;
     } else {
-      report("ACK_MISMATCH", frame, p->id,
+      report(FindingCode::AckMismatch, frame, p->id,
              std::string("the ") + role_name(s) + " acknowledges " + hex_or_empty(value) + " but the " +
                  role_name(r) + (pr.offered ? " offered " + hex_or_empty(*pr.offered) : " offered nothing"));
     }
@@ -265,20 +265,20 @@ void Engine::track_id_update(Observed& m) {
     if (ps.received_offer) ps.continued = true;
     if (ps.must_abort && !ps.reported_own_sender_id) {
       ps.reported_own_sender_id = true;
-      report("RID_IS_OWN_SENDER_ID", frame, p->id,
+      report(FindingCode::RidIsOwnSenderId, frame, p->id,
              std::string("the ") + role_name(s) + " goes on although the offered Recipient ID " +
                  hex_or_empty(*pr.offered) + " is one of its own earlier Sender IDs");
     }
     if (!p->integrated && a.lost_state[idx(s)] && !ps.reported_after_reboot) {
       ps.reported_after_reboot = true;
-      report("STANDALONE_AFTER_REBOOT", frame, p->id,
+      report(FindingCode::StandaloneAfterReboot, frame, p->id,
              std::string("the ") + role_name(s) +
                  " lost its state and takes part in a stand-alone ID update before a KUDOS or a new context");
     }
   } else if (!aborts && !echo_challenge && ps.received_offer && !ps.continued &&
              !ps.reported_no_continuation) {
     ps.reported_no_continuation = true;
-    report("NO_CONTINUATION", frame, p->id,
+    report(FindingCode::NoContinuation, frame, p->id,
            std::string("the ") + role_name(s) + " received an offer and answers without Recipient-ID or "
                "Recipient-ID-Ack (no support for ID update?)");
   }
@@ -292,7 +292,7 @@ void Engine::track_id_update(Observed& m) {
 
   if (!p->ctx_b && p->peers[0].offered && p->peers[1].offered) {
     if (*p->peers[0].offered == *p->peers[1].offered) {
-      report("OFFERED_IDS_EQUAL", frame, p->id,
+      report(FindingCode::OfferedIdsEqual, frame, p->id,
              "both peers offered Recipient ID " + hex_or_empty(*p->peers[0].offered) +
                  ": they would share one Sender ID and so one key (RFC 8613 3.3)");
     }
@@ -347,11 +347,11 @@ void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame)
     if (p.ctx_b) p.ctx_b->retired = true;
     std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
     if (outcome == Outcome::Disagreement) {
-      report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
+      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "
              "an ID the other peer did not offer (" + describe(p) + ")");
     } else if (outcome != Outcome::Incomplete) {
-      report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
+      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              std::string("ID update ") + outcome_name(outcome) + " without confirmation (" + describe(p) + ")");
     }
   }

@@ -48,7 +48,7 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
   const std::string tag = is_new ? "new" : "temp";
   existing = &add_slot(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
                        "kudos #" + std::to_string(k.id) + (is_new ? " CTX_NEW" : " CTX_TEMP"),
-                       is_new ? SlotKind::KudosNew : SlotKind::KudosTemp, std::move(context),
+                       is_new ? ContextKind::KudosNew : ContextKind::KudosTemp, std::move(context),
                        base.client_id, base.server_id, k.id);
   return *existing;
 }
@@ -75,7 +75,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
       return;
     }
     if (ps.state != KudosState::Idle) {
-      report("NON_KUDOS_WHILE_BUSY", m.frame.number, k.id,
+      report(FindingCode::NonKudosWhileBusy, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " sends a non-KUDOS message while " +
                  kudos_state_name(ps.state));
     }
@@ -91,7 +91,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
   } else {
     const bool b = m.option.b();
     if (ps.b_bit && *ps.b_bit != b) {
-      report("KUDOS_B_BIT_CHANGED", m.frame.number, k.id,
+      report(FindingCode::KudosBBitChanged, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " changed the 'b' bit to " + (b ? "1" : "0"));
     }
     ps.b_bit = b;
@@ -101,7 +101,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (m.option.p()) {
       if (!k.no_fs && assoc.ran_fs_kudos[idx(s)]) {
         downgrade = true;
-        report("KUDOS_NO_FS_DOWNGRADE", m.frame.number, k.id,
+        report(FindingCode::KudosNoFsDowngrade, m.frame.number, k.id,
                std::string("the ") + role_name(s) +
                    " asks for no-FS mode although it ran KUDOS in FS mode with this peer before");
       }
@@ -150,7 +150,7 @@ void Engine::end_kudos(Association& assoc, Outcome outcome) {
     assoc.failed_offers = {};
     assoc.lost_state = {false, false};
   } else if (outcome == Outcome::Failure || outcome == Outcome::Aborted) {
-    report("PROCEDURE_FAILED", rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
+    report(FindingCode::ProcedureFailed, rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
   }
   ++summary.procedures;
   sink.on_procedure(rec);

@@ -84,8 +84,39 @@ void reset_keeping_capacity(MessageRecord& m);
 enum class Severity { Info = 0, Warning = 1, Error = 2 };
 const char* severity_name(Severity s);  // "info", "warning", "error"
 
+// Every finding the engine can report; finding_catalogue.hpp names and describes each.
+// Appended only, never reordered: the order is the catalogue's.
+enum class FindingCode : std::uint8_t {
+  RidReused,
+  RidIsOwnSenderId,
+  RidTooLong,
+  OptionInClear,
+  AckMismatch,
+  ConcurrentProcedure,
+  ErrorResponseWithRid,
+  StandaloneAfterReboot,
+  UsedBeforeConfirmed,
+  NonceReuse,
+  NonKudosWhileBusy,
+  KudosBBitChanged,
+  NewIdOnOldNetwork,
+  OldIdOnNewNetwork,
+  PivNotReset,
+  MacUnchanged,
+  IdContextUnchanged,
+  KudosNoFsDowngrade,
+  DecryptFailed,
+  NoContinuation,
+  ProcedureFailed,
+  MidContinues,
+  TokenReused,
+  OfferedIdsEqual,
+  StartedBeforeCapture,
+};
+inline constexpr std::size_t kFindingCodes = static_cast<std::size_t>(FindingCode::StartedBeforeCapture) + 1;
+
 struct Finding {
-  std::string code;            // stable code of the catalogue (finding_catalogue.hpp)
+  FindingCode code = FindingCode::RidReused;
   Severity severity = Severity::Info;
   std::uint64_t frame = 0;
   std::optional<std::uint32_t> procedure;
@@ -118,9 +149,14 @@ struct ProcedureRecord {
   std::string new_context;     // name of the context it produced, if any
 };
 
+// Where a context comes from: a key file, or derived on the way by an ID update (CTX_B),
+// a KUDOS execution (CTX_TEMP, CTX_NEW) or another ID Context of the same keys.
+enum class ContextKind { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
+
 // A security context the engine knows, from the key files or derived on the way.
 struct ContextRecord {
   std::string name;
+  ContextKind kind = ContextKind::Keys;
   std::string origin;          // "keys", "id-update #1", "kudos #2 CTX_NEW", ...
   Bytes client_id, server_id;  // Sender IDs
   int aead = 10;

@@ -1,5 +1,7 @@
 #include "cli/record_json.hpp"
 
+#include "analysis/finding_catalogue.hpp"
+
 
 namespace oidu {
 namespace {
@@ -43,7 +45,7 @@ ordered_json to_json(const ProcedureRecord& p) {
 
 ordered_json to_json(const Finding& f) {
   ordered_json j;
-  j["code"] = f.code;
+  j["code"] = finding_name(f.code);
   j["severity"] = severity_name(f.severity);
   j["frame"] = f.frame;
   j["procedure"] = f.procedure ? ordered_json(*f.procedure) : ordered_json(nullptr);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iomanip>
 
+#include "analysis/finding_catalogue.hpp"
 #include "cli/text_append.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
@@ -85,7 +86,7 @@ void TextReport::begin_capture(const std::string& file) {
 }
 
 void TextReport::on_context(const ContextRecord& c) {
-  if (c.origin == "keys" && !show_keys_) return;
+  if (c.kind == ContextKind::Keys && !show_keys_) return;
   out_ << "   context " << c.name << " (" << c.origin << "): client " << hex_or_empty(c.client_id)
        << ", server " << hex_or_empty(c.server_id);
   if (c.id_context) out_ << ", ID context " << hex_or_empty(*c.id_context);
@@ -223,7 +224,7 @@ void TextReport::end_capture(const Summary& s) {
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) { return a.frame < b.frame; });
     for (const auto& f : findings_) {
       out_ << "   frame " << std::setw(6) << std::left << f.frame << " " << std::setw(8) << severity_name(f.severity)
-           << " " << std::setw(24) << f.code << " " << f.message << "\n";
+           << " " << std::setw(24) << finding_name(f.code) << " " << f.message << "\n";
     }
   }
   out_ << "\nSummary: " << s.frames << " frames, " << s.coap_messages << " CoAP messages, "
