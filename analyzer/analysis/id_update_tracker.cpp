@@ -119,7 +119,7 @@ bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const 
   for (MessageRecord& held : held_messages) {
     if (std::find(w.frames.begin(), w.frames.end(), held.frame) == w.frames.end()) continue;
     held.procedure = p->id;
-    held.role = "ack";
+    held.role = MessageRole::Ack;
   }
   report(FindingCode::StartedBeforeCapture, w.frames.front(), p->id,
          std::string("the capture starts during an ID update: its offers are not in the capture; the ") +
@@ -148,7 +148,7 @@ void Engine::track_id_update(Observed& m) {
     if (closes) {
       p->frames.push_back(frame);
       m.rec.procedure = p->id;
-      m.rec.role = ack ? "ack" : "in-procedure";
+      m.rec.role = ack ? MessageRole::Ack : MessageRole::InProcedure;
       m.rec.peer_states = describe(*p);
       end_id_update(a, IdUpdateEnd::BothCompleted, frame);
       return;
@@ -167,7 +167,7 @@ void Engine::track_id_update(Observed& m) {
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
                std::to_string(p->peers[idx(s)].acks_received) + " acks received, " +
                std::to_string(p->peers[idx(s)].acks_sent) + " sent)");
-    m.rec.role = "premature-use";
+    m.rec.role = MessageRole::PrematureUse;
   }
 
   if (!p) {
@@ -177,7 +177,7 @@ void Engine::track_id_update(Observed& m) {
         if (a.last_offers[idx(r)] == value) {
           // A late acknowledgement of the procedure that just completed.
           m.rec.procedure = a.last_id_update;
-          m.rec.role = "ack";
+          m.rec.role = MessageRole::Ack;
           return;
         }
         a.ack_without_offer = AckWithoutOffer{s, value, {frame}, m.frame.time_us, {}};
@@ -212,11 +212,11 @@ void Engine::track_id_update(Observed& m) {
   const bool is_response = m.coap.is_response();
   const bool aborts = is_response && m.inner.code == kServiceUnavailable && m.request &&
                       m.request->recipient_id_offered;
-  std::string role;
+  std::optional<MessageRole> role;
 
   if (rid) {
     const Bytes value(rid->value.begin(), rid->value.end());
-    role = ack ? "offer+ack" : "offer";
+    role = ack ? MessageRole::OfferAck : MessageRole::Offer;
     if (value.size() > m.slot.context->max_id_length()) {
       report(FindingCode::RidTooLong, frame, p->id,
              "offered Recipient ID " + hex_or_empty(value) + " has " + std::to_string(value.size()) +
@@ -246,7 +246,7 @@ void Engine::track_id_update(Observed& m) {
   }
   if (ack) {
     const Bytes value(ack->value.begin(), ack->value.end());
-    if (role.empty()) role = "ack";
+    if (!role) role = MessageRole::Ack;
     // Offers made before the capture are known only from what the other peer acknowledges.
     if (!pr.offered && p->started_before_capture) pr.offered = value;
     if (acknowledgement_counts(pr, value)) {
@@ -284,7 +284,7 @@ void Engine::track_id_update(Observed& m) {
   }
 
   if (aborts) {
-    m.rec.role = "abort";
+    m.rec.role = MessageRole::Abort;
     m.rec.peer_states = describe(*p);
     end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
     return;
@@ -303,7 +303,7 @@ void Engine::track_id_update(Observed& m) {
     IdUpdatePeer& peer = p->peers[idx(q)];
     if (!peer.completed_at && id_update_peer_completed(*p, peer)) peer.completed_at = frame;
   }
-  if (m.rec.role.empty()) m.rec.role = role.empty() ? "in-procedure" : role;
+  if (!m.rec.role) m.rec.role = role.value_or(MessageRole::InProcedure);
   m.rec.peer_states = describe(*p);
   if (p->peers[0].completed_at && p->peers[1].completed_at) {
     if (m.coap.is_request()) {

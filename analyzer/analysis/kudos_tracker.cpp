@@ -70,7 +70,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (m.coap.is_response() && m.request && m.request->kudos &&
         (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
-      m.rec.role = "declined";
+      m.rec.role = MessageRole::Declined;
       end_kudos(assoc, Outcome::Aborted);
       return;
     }
@@ -84,9 +84,9 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (k.ctx_new && m.slot.context == k.ctx_new->context && pr.state == KudosState::Pending) {
       pr.state = KudosState::Idle;
       pr.completed_at = m.frame.number;
-      m.rec.role = "key-confirmation";
+      m.rec.role = MessageRole::KeyConfirmation;
     } else {
-      m.rec.role = "non-kudos";
+      m.rec.role = MessageRole::NonKudos;
     }
   } else {
     const bool b = m.option.b();
@@ -108,13 +108,13 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
       k.no_fs = true;
     }
     if (opened_with_temp) {
-      m.rec.role = "divergent";
+      m.rec.role = MessageRole::Divergent;
       ps.state = KudosState::Busy;
       if (!downgrade && (pr.state == KudosState::Idle || pr.state == KudosState::Pending)) {
         pr.state = KudosState::Busy;
       }
     } else if (opened_with_new) {
-      m.rec.role = "convergent";
+      m.rec.role = MessageRole::Convergent;
       if (pr.state == KudosState::Busy && pr.contribution) {
         pr.state = KudosState::Idle;
         pr.completed_at = m.frame.number;

@@ -42,6 +42,23 @@ struct KudosRecord {
   bool convergent = false;
 };
 
+// A message's place in its procedure.
+enum class MessageRole {
+  Offer,            // ID update: carries Recipient-ID
+  OfferAck,         // Recipient-ID and Recipient-ID-Ack
+  Ack,              // Recipient-ID-Ack only
+  Abort,            // the protected 5.03 that ends an ID update
+  InProcedure,      // neither option, while the procedure runs
+  PrematureUse,     // protected with the new IDs before its sender completed
+  Divergent,        // KUDOS, protected with CTX_TEMP
+  Convergent,       // KUDOS, protected with CTX_NEW
+  KeyConfirmation,  // the first non-KUDOS message under CTX_NEW
+  NonKudos,         // a non-KUDOS message during a KUDOS execution
+  Declined,         // a plain answer to a divergent request: the other peer did not take part
+};
+// "offer", "offer+ack", "ack", ...; "" for none.
+const char* message_role_name(std::optional<MessageRole> role);
+
 struct MessageRecord {
   std::uint64_t frame = 0;
   std::int64_t time_us = 0;
@@ -71,8 +88,7 @@ struct MessageRecord {
 
   // Its place in a procedure, if any.
   std::optional<std::uint32_t> procedure;
-  std::string role;            // "offer", "offer+ack", "ack", "abort", "divergent",
-                               // "convergent", "key-confirmation", "premature-use", ...
+  std::optional<MessageRole> role;
   std::string peer_states;     // each peer's state after this message, for people
 };
 

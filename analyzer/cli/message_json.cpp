@@ -172,7 +172,7 @@ void put_message(Appender& out, const MessageRecord& m) {
     out.put(",\"procedure\":");
     append_uint(out, *m.procedure);
     out.put(",\"role\":");
-    put_string(out, m.role);
+    put_string(out, message_role_name(m.role));
     if (!m.peer_states.empty()) {
       out.put(",\"peer_states\":");
       put_string(out, m.peer_states);

@@ -97,7 +97,7 @@ void TextReport::on_context(const ContextRecord& c) {
 void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
     const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
+    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, message_role_name(m.role)});
   }
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
@@ -171,7 +171,7 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
     out.put("  {#");
     append_uint(out, *m.procedure);
     out.put(' ');
-    out.put(m.role);
+    out.put(std::string_view(message_role_name(m.role)));
     out.put('}');
   }
   out.put('\n');

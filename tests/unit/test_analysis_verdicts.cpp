@@ -111,7 +111,7 @@ TEST(Verdicts, CaptureStartingDuringAnIdUpdateIsNoMismatch) {
   EXPECT_TRUE(p.started_before_capture);
   EXPECT_EQ(p.first_frame, first);
   EXPECT_EQ(r->message(first).procedure, p.id);
-  EXPECT_EQ(r->message(first).role, "ack");
+  EXPECT_EQ(r->message(first).role, MessageRole::Ack);
   EXPECT_EQ(p.client_peer.offered, b({0x42}));
   EXPECT_EQ(p.server_peer.offered, b({0x78}));
   expect_one(*r, "STARTED_BEFORE_CAPTURE", first, Severity::Info);
