@@ -1,3 +1,5 @@
+// The context store: every context the engine can open messages with, and the flat kid
+// index that finds a request's candidates (context_store.hpp).
 #include "analysis/context_store.hpp"
 
 #include <utility>

@@ -1,3 +1,5 @@
+// CoAP retransmissions recognised by endpoint, type, Message ID and bytes, in a flat table
+// whose expired slots are reused (duplicate_filter.hpp).
 #include "analysis/duplicate_filter.hpp"
 
 #include <bit>

@@ -1,3 +1,5 @@
+// Request/response matching: the pending requests, found by (client, server, token) or
+// by Message ID for a piggybacked ACK, expired after EXCHANGE_LIFETIME (exchanges.hpp).
 #include "analysis/exchanges.hpp"
 
 #include <algorithm>
