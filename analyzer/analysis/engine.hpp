@@ -97,6 +97,10 @@ struct Engine {
   // engine_decrypt.cpp
   void handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
                      const OscoreOption& option);
+  // The first verified message of an association: which peer is the client is now
+  // known (a key file's IDs are turned round if need be) and its contexts can be
+  // reported. Returns the sender's role.
+  Role settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender);
   PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, ByteView kid,
                                    ByteView piv);
   ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
@@ -108,6 +112,9 @@ struct Engine {
                         std::uint32_t procedure);
 
   // id_update_tracker.cpp
+  // Evidence that a peer lost its state (RFC 8613 B.1.2 Echo, B.2 re-derivation), which
+  // rules out a stand-alone ID update until a KUDOS or a new context completes.
+  void note_loss_of_state(Observed& m);
   void track_id_update(Observed& m);
   void check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us);
   void end_id_update(Association& assoc, IdUpdateEnd end, std::uint64_t frame);

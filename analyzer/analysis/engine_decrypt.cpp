@@ -244,18 +244,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       return;
     }
     Association& assoc = *base.association;
-    if (!assoc.oriented && is_request && base.kind == ContextKind::Keys) {
-      // The key file may list the IDs the other way round; the client is whoever
-      // sends the first request.
-      if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
-      sender = Role::Client;
-      assoc.used_recipient_ids[0] = {base.server_id};
-      assoc.used_recipient_ids[1] = {base.client_id};
-    }
-    if (!assoc.oriented) {
-      assoc.oriented = true;
-      report_settled_contexts(false);
-    }
+    if (!assoc.oriented) sender = settle_roles(base, is_request, request_kid, sender);
 
     ContextSlot* slot = &base;
     if (c.kudos_temp || c.kudos_new) {
@@ -284,18 +273,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       req.recipient_id_offered = inner->body.has(kOptRecipientId);
       req.kudos = option.kudos;
       pending = &req;
-    } else if (inner->code == 0x81 && inner->body.has(kOptEcho)) {
-      // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
-      assoc.lost_state[idx(sender)] = true;
-    }
-    if (slot->kind == ContextKind::IdContext && !is_request) {
-      // The re-derived context works both ways: a new context is in place.
-      assoc.lost_state = {false, false};
-    } else if (slot->kind == ContextKind::IdContext && is_request) {
-      assoc.lost_state[idx(sender)] = true;
     }
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
+    note_loss_of_state(m);
     track_nonce(m, sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
     track_kudos(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
@@ -319,6 +300,21 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
         rec.status == DecryptStatus::Failed;
   }
   if (request) exchanges.complete(*request);
+}
+
+Role Engine::settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender) {
+  Association& assoc = *base.association;
+  if (is_request && base.kind == ContextKind::Keys) {
+    // The key file may list the IDs the other way round; the client is whoever sends
+    // the first request.
+    if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
+    sender = Role::Client;
+    assoc.used_recipient_ids[0] = {base.server_id};
+    assoc.used_recipient_ids[1] = {base.client_id};
+  }
+  assoc.oriented = true;
+  report_settled_contexts(false);
+  return sender;
 }
 
 PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& coap,

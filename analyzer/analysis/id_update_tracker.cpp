@@ -57,6 +57,21 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
   return slot;
 }
 
+void Engine::note_loss_of_state(Observed& m) {
+  Association& a = m.assoc;
+  const bool is_request = m.coap.is_request();
+  if (!is_request && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho)) {
+    // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
+    a.lost_state[idx(m.sender)] = true;
+  }
+  if (m.slot.kind == ContextKind::IdContext) {
+    // RFC 8613 B.2: the peer that re-derives asks with a new ID Context; once the answer
+    // verifies, the re-derived context works both ways and a new context is in place.
+    if (is_request) a.lost_state[idx(m.sender)] = true;
+    else a.lost_state = {false, false};
+  }
+}
+
 void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
   IdUpdateProcedure* p = assoc.id_update.get();
   if (!p || p->closing_request) return;

@@ -140,6 +140,24 @@ TEST(Verdicts, AckNobodyAnswersIsAMismatchAtTheEnd) {
   EXPECT_EQ(r->messages.size(), 1u);
 }
 
+TEST(Verdicts, AckWaitsForAnAnswerOnlyForAWhile) {
+  // The records after an undecided acknowledgement are held back, but not without bound.
+  auto f = figure_flow();
+  const auto stray = f->request(with({ack({0x78})}));
+  for (int i = 0; i < 100; ++i) f->request();
+  Result r;
+  Analyzer analyzer({}, {f->key_entry()}, r);
+  for (const Frame& frame : f->frames()) analyzer.process(frame);
+  // Before the end of the capture: the wait gave up, and every record is out, in order.
+  expect_one(r, "ACK_MISMATCH", stray, Severity::Error);
+  ASSERT_EQ(r.messages.size(), 101u);
+  for (std::size_t i = 1; i < r.messages.size(); ++i) {
+    EXPECT_LT(r.messages[i - 1].frame, r.messages[i].frame);
+  }
+  analyzer.finish();
+  EXPECT_EQ(r.count("ACK_MISMATCH"), 1u);
+}
+
 TEST(Verdicts, AckAnsweredWithoutAckIsStillAMismatch) {
   auto f = figure_flow();
   const auto stray = f->request(with({ack({0x78})}));
