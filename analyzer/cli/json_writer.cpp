@@ -1,10 +1,11 @@
-#include "cli/message_json.hpp"
+#include "cli/json_writer.hpp"
 
 #include <algorithm>
 #include <array>
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/finding_catalogue.hpp"
 #include "cli/text_append.hpp"
 #include "wire/option_registry.hpp"
 
@@ -185,11 +186,195 @@ void put_message(Appender& out, const MessageRecord& m) {
   out.put('}');
 }
 
+void put_key(Appender& out, bool& first, std::string_view key) {
+  out.put(first ? '{' : ',');
+  first = false;
+  out.put('"');
+  out.put(key);
+  out.put("\":");
+}
+
+void put_frames(Appender& out, const std::vector<std::uint64_t>& frames) {
+  out.put('[');
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i) out.put(',');
+    append_uint(out, frames[i]);
+  }
+  out.put(']');
+}
+
+void put_ids(Appender& out, ByteView client, ByteView server) {
+  out.put("{\"client_sender_id\":");
+  put_hex(out, client);
+  out.put(",\"server_sender_id\":");
+  put_hex(out, server);
+  out.put('}');
+}
+
+void put_peer(Appender& out, const PeerRecord& p) {
+  bool first = true;
+  if (p.offered) {
+    put_key(out, first, "offered");
+    put_hex(out, *p.offered);
+  }
+  put_key(out, first, "completed_at");
+  if (p.completed_at) append_uint(out, *p.completed_at);
+  else out.put("null");
+  if (!p.final_state.empty()) {
+    put_key(out, first, "state");
+    put_string(out, p.final_state);
+  }
+  out.put('}');
+}
+
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  Appender appender(out);
+  put_string(appender, s);
+}
 
 void append_json(std::string& out, const MessageRecord& m) {
   Appender appender(out);
   put_message(appender, m);
+}
+
+void append_json(std::string& text, const ProcedureRecord& p) {
+  Appender out(text);
+  bool first = true;
+  put_key(out, first, "id");
+  append_uint(out, p.id);
+  put_key(out, first, "type");
+  put_string(out, p.type);
+  put_key(out, first, "initiator");
+  put_string(out, p.initiator);
+  put_key(out, first, "outcome");
+  put_string(out, p.outcome);
+  put_key(out, first, "mode");
+  put_string(out, p.mode);
+  if (p.started_before_capture) {
+    put_key(out, first, "started_before_capture");
+    out.put("true");
+  }
+  put_key(out, first, "context");
+  put_string(out, p.context);
+  put_key(out, first, "first_frame");
+  append_uint(out, p.first_frame);
+  put_key(out, first, "last_frame");
+  append_uint(out, p.last_frame);
+  put_key(out, first, "frames");
+  put_frames(out, p.frames);
+  put_key(out, first, "client");
+  put_string(out, p.client.to_string());
+  put_key(out, first, "server");
+  put_string(out, p.server.to_string());
+  put_key(out, first, "old_ids");
+  put_ids(out, p.old_client_id, p.old_server_id);
+  if (p.new_client_id && p.new_server_id) {
+    put_key(out, first, "new_ids");
+    put_ids(out, *p.new_client_id, *p.new_server_id);
+  }
+  put_key(out, first, "peers");
+  out.put("{\"client\":");
+  put_peer(out, p.client_peer);
+  out.put(",\"server\":");
+  put_peer(out, p.server_peer);
+  out.put('}');
+  if (p.derivation) {
+    put_key(out, first, "derivation");
+    put_string(out, kudos_derivation_name(*p.derivation));
+  }
+  if (p.kudos_procedure) {
+    put_key(out, first, "kudos_procedure");
+    append_uint(out, *p.kudos_procedure);
+  }
+  if (!p.new_context.empty()) {
+    put_key(out, first, "new_context");
+    put_string(out, p.new_context);
+  }
+  out.put('}');
+}
+
+void append_json(std::string& text, const Finding& f) {
+  Appender out(text);
+  bool first = true;
+  put_key(out, first, "code");
+  put_string(out, finding_name(f.code));
+  put_key(out, first, "severity");
+  put_string(out, severity_name(f.severity));
+  put_key(out, first, "frame");
+  append_uint(out, f.frame);
+  put_key(out, first, "procedure");
+  if (f.procedure) append_uint(out, *f.procedure);
+  else out.put("null");
+  put_key(out, first, "message");
+  put_string(out, f.message);
+  out.put('}');
+}
+
+void append_json(std::string& text, const Diagnostic& d) {
+  Appender out(text);
+  bool first = true;
+  put_key(out, first, "file");
+  put_string(out, d.file);
+  if (d.frame) {
+    put_key(out, first, "frame");
+    append_uint(out, d.frame);
+  }
+  put_key(out, first, "message");
+  put_string(out, d.message);
+  out.put('}');
+}
+
+void append_json(std::string& text, const Summary& s) {
+  Appender out(text);
+  bool first = true;
+  for (const auto& [key, value] : {std::pair{"frames", s.frames},
+                                   {"udp_datagrams", s.udp_datagrams},
+                                   {"coap_messages", s.coap_messages},
+                                   {"oscore_messages", s.oscore_messages},
+                                   {"decrypted", s.decrypted},
+                                   {"undecryptable", s.undecryptable},
+                                   {"duplicates", s.duplicates},
+                                   {"malformed", s.malformed},
+                                   {"bad_frames", s.bad_frames},
+                                   {"procedures", s.procedures},
+                                   {"findings", s.findings}}) {
+    put_key(out, first, key);
+    append_uint(out, value);
+  }
+  out.put('}');
+}
+
+void append_json(std::string& text, const ContextRecord& c, bool show_keys) {
+  Appender out(text);
+  bool first = true;
+  put_key(out, first, "name");
+  put_string(out, c.name);
+  put_key(out, first, "origin");
+  put_string(out, c.origin);
+  put_key(out, first, "client_sender_id");
+  put_hex(out, c.client_id);
+  put_key(out, first, "server_sender_id");
+  put_hex(out, c.server_id);
+  put_key(out, first, "aead");
+  out.put(std::to_string(c.aead));
+  put_key(out, first, "hkdf");
+  put_string(out, c.hkdf);
+  put_key(out, first, "id_context");
+  if (c.id_context) put_hex(out, *c.id_context);
+  else out.put("null");
+  if (c.frame) {
+    put_key(out, first, "frame");
+    append_uint(out, c.frame);
+  }
+  if (show_keys) {
+    put_key(out, first, "master_secret");
+    put_hex(out, c.master_secret);
+    put_key(out, first, "master_salt");
+    put_hex(out, c.master_salt);
+  }
+  out.put('}');
 }
 
 }  // namespace oidu
