@@ -132,7 +132,7 @@ struct Engine {
                          std::shared_ptr<SecurityContext> context, KudosDerivation derivation,
                          const OscoreOption& option, const Frame& frame);
   void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
-  void end_kudos(Association& assoc, Outcome outcome);
+  void end_kudos(Association& assoc, KudosEnd end);
 
   // switch_tracker.cpp
   void track_network(Observed& m);

@@ -239,7 +239,7 @@ void Engine::finish() {
                                                                  : IdUpdateEnd::CaptureEnded, 0);
       }
     }
-    if (assoc->kudos) end_kudos(*assoc, Outcome::Incomplete);
+    if (assoc->kudos) end_kudos(*assoc, KudosEnd::CaptureEnded);
   }
   report_settled_contexts(true);
 }

@@ -25,7 +25,7 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
       if (!peer.completed_at) peer.completed_at = frame.number;
       peer.state = KudosState::Idle;
     }
-    end_kudos(assoc, Outcome::Success);
+    end_kudos(assoc, KudosEnd::NextExecution);
   }
   if (!assoc.kudos) {
     auto k = std::make_unique<KudosExecution>();
@@ -71,7 +71,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
         (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
       m.rec.role = MessageRole::Declined;
-      end_kudos(assoc, Outcome::Aborted);
+      end_kudos(assoc, KudosEnd::Declined);
       return;
     }
     if (ps.state != KudosState::Idle) {
@@ -124,10 +124,11 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     }
   }
   m.rec.peer_states = kudos_states(k);
-  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, Outcome::Success);
+  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, KudosEnd::BothCompleted);
 }
 
-void Engine::end_kudos(Association& assoc, Outcome outcome) {
+void Engine::end_kudos(Association& assoc, KudosEnd end) {
+  const Outcome outcome = kudos_outcome(end);
   KudosExecution& k = *assoc.kudos;
   ProcedureRecord rec = procedure_record(k.id, "kudos", k.initiator, outcome, k.no_fs ? "no-fs" : "fs",
                                          k.ctx_old, k.frames, k.endpoints);
@@ -149,7 +150,7 @@ void Engine::end_kudos(Association& assoc, Outcome outcome) {
                                 std::set<Bytes>{k.ctx_new->client_id}};
     assoc.failed_offers = {};
     assoc.lost_state = {false, false};
-  } else if (outcome == Outcome::Failure || outcome == Outcome::Aborted) {
+  } else if (outcome == Outcome::Aborted) {
     report(FindingCode::ProcedureFailed, rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
   }
   ++summary.procedures;

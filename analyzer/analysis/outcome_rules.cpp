@@ -1,4 +1,5 @@
-// The completion and failure conditions of the ID update procedure (outcome_rules.hpp).
+// The completion and failure conditions of ID update and KUDOS (outcome_rules.hpp): the
+// one place that decides a procedure's outcome.
 #include "analysis/outcome_rules.hpp"
 
 namespace oidu {
@@ -42,6 +43,16 @@ Outcome id_update_outcome(const IdUpdateProcedure& p, IdUpdateEnd end) {
   const bool one_completed = p.peers[0].completed_at || p.peers[1].completed_at;
   if (one_completed && !peers_agree_on_ctx_b(p)) return Outcome::Disagreement;
   return end == IdUpdateEnd::Expired ? Outcome::Failure : Outcome::Incomplete;
+}
+
+Outcome kudos_outcome(KudosEnd end) {
+  switch (end) {
+    case KudosEnd::BothCompleted:
+    case KudosEnd::NextExecution: return Outcome::Success;
+    case KudosEnd::Declined: return Outcome::Aborted;
+    case KudosEnd::CaptureEnded: break;
+  }
+  return Outcome::Incomplete;
 }
 
 bool id_update_expired(const IdUpdateProcedure& p, std::int64_t now_us, double ending_timer_s,

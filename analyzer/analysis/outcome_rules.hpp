@@ -44,4 +44,19 @@ Outcome id_update_outcome(const IdUpdateProcedure& p, IdUpdateEnd end);
 bool id_update_expired(const IdUpdateProcedure& p, std::int64_t now_us, double ending_timer_s,
                        unsigned ending_counter);
 
+// KUDOS (draft-ietf-core-oscore-key-update-14 section 4.3). A peer completes when it
+// leaves BUSY or PENDING for IDLE on a verified message: a convergent message answering its
+// divergent one, or key confirmation (a non-KUDOS message under CTX_NEW) of its convergent
+// one; a divergent message protected with a CTX_TEMP derived from this execution's CTX_NEW
+// shows that both peers reached CTX_NEW (4.3.4, PENDING).
+enum class KudosEnd {
+  BothCompleted,      // both peers are IDLE again with CTX_NEW
+  NextExecution,      // a new execution starts from this one's CTX_NEW
+  Declined,           // a plain answer to a divergent request: the other peer did not take part
+  CaptureEnded,       // the capture ends first
+};
+// Completed or followed by the next execution: success. Declined: aborted. Otherwise
+// incomplete: KUDOS has no timer, so nothing in the capture makes it fail.
+Outcome kudos_outcome(KudosEnd end);
+
 }  // namespace oidu
