@@ -1,7 +1,6 @@
 #include "fields.hpp"
 
 #include <cctype>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -14,7 +13,6 @@ Subtrees ett;
 
 namespace {
 
-expert_field ei_other = EI_INIT;
 expert_field ei_diagnostic = EI_INIT;
 expert_field ei_not_analyzed = EI_INIT;
 
@@ -24,7 +22,6 @@ struct ExpertRegistry {
   std::vector<std::string> summaries;  // "RID_REUSED: a peer offers ..."
   std::vector<expert_field> fields;
   std::vector<ei_register_info> infos;
-  std::map<std::string, std::size_t, std::less<>> by_code;
 };
 
 ExpertRegistry& registry() {
@@ -41,19 +38,14 @@ int severity_of(oidu::Severity s) {
   return PI_NOTE;
 }
 
-// Wireshark's expert groups: linkability and key hygiene are security, rule breaking is
-// protocol, ended procedures are sequence.
-int group_of(std::string_view code) {
-  static const std::map<std::string_view, int> groups{
-      {"NONCE_REUSE", PI_SECURITY},          {"RID_REUSED", PI_SECURITY},
-      {"NEW_ID_ON_OLD_NETWORK", PI_SECURITY}, {"OLD_ID_ON_NEW_NETWORK", PI_SECURITY},
-      {"PIV_NOT_RESET", PI_SECURITY},        {"MAC_UNCHANGED", PI_SECURITY},
-      {"ID_CONTEXT_UNCHANGED", PI_SECURITY}, {"KUDOS_NO_FS_DOWNGRADE", PI_SECURITY},
-      {"MID_CONTINUES", PI_SECURITY},        {"TOKEN_REUSED", PI_SECURITY},
-      {"DECRYPT_FAILED", PI_DECRYPTION},     {"NO_CONTINUATION", PI_SEQUENCE},
-      {"PROCEDURE_FAILED", PI_SEQUENCE}};
-  auto it = groups.find(code);
-  return it == groups.end() ? PI_PROTOCOL : it->second;
+int group_of(oidu::FindingGroup g) {
+  switch (g) {
+    case oidu::FindingGroup::Protocol: return PI_PROTOCOL;
+    case oidu::FindingGroup::Security: return PI_SECURITY;
+    case oidu::FindingGroup::Sequence: return PI_SEQUENCE;
+    case oidu::FindingGroup::Decryption: return PI_DECRYPTION;
+  }
+  return PI_PROTOCOL;
 }
 
 std::string lower(std::string_view s) {
@@ -76,16 +68,13 @@ void register_experts(int proto) {
   r.summaries.reserve(n);
   r.fields.assign(n, expert_field EI_INIT);
   for (const auto& spec : catalogue) {
-    r.by_code.emplace(spec.code, r.names.size());
-    r.names.push_back("oscore_idu.expert." + lower(spec.code));
-    r.summaries.push_back(std::string(spec.code) + ": " + spec.when);
+    r.names.push_back("oscore_idu.expert." + lower(spec.name));
+    r.summaries.push_back(std::string(spec.name) + ": " + spec.when);
   }
   for (std::size_t i = 0; i < n; ++i) {
-    r.infos.push_back(expert_info(&r.fields[i], r.names[i].c_str(), group_of(catalogue[i].code),
+    r.infos.push_back(expert_info(&r.fields[i], r.names[i].c_str(), group_of(catalogue[i].group),
                                   severity_of(catalogue[i].severity), r.summaries[i].c_str()));
   }
-  r.infos.push_back(expert_info(&ei_other, "oscore_idu.expert.other", PI_PROTOCOL, PI_WARN,
-                                "A finding outside the catalogue"));
   r.infos.push_back(expert_info(&ei_diagnostic, "oscore_idu.expert.diagnostic", PI_MALFORMED,
                                 PI_NOTE, "Input the analysis could not use"));
   r.infos.push_back(expert_info(&ei_not_analyzed, "oscore_idu.expert.not_analyzed",
@@ -97,10 +86,8 @@ void register_experts(int proto) {
 
 }  // namespace
 
-expert_field* expert_for(std::string_view code) {
-  auto& r = registry();
-  auto it = r.by_code.find(code);
-  return it == r.by_code.end() ? &ei_other : &r.fields[it->second];
+expert_field* expert_for(oidu::FindingCode code) {
+  return &registry().fields[static_cast<std::size_t>(code)];
 }
 
 expert_field* expert_diagnostic() { return &ei_diagnostic; }

@@ -35,8 +35,8 @@ extern Subtrees ett;
 // catalogue, `oscore_idu.expert.<code in lower case>`.
 void register_fields(int proto);
 
-// The expert info of a finding code; codes the catalogue does not know share one.
-expert_field* expert_for(std::string_view code);
+// The expert info of a finding code (one per code of the catalogue).
+expert_field* expert_for(oidu::FindingCode code);
 expert_field* expert_diagnostic();
 expert_field* expert_not_analyzed();
 

@@ -107,7 +107,7 @@ void pack_message(const oidu::MessageRecord& m, StringPool& strings, oidu::Bytes
   w.text(m.problem);
   w.varint(strings.intern(m.context));
   w.varint(strings.intern(m.context_origin));
-  w.varint(strings.intern(m.role));
+  w.varint(strings.intern(oidu::message_role_name(m.role)));
   w.varint(strings.intern(m.peer_states));
   if (flags & kRequestFrame) w.varint(*m.request_frame);
   if (flags & kProcedure) w.varint(*m.procedure);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/finding_catalogue.hpp"
 #include "fields.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
@@ -234,8 +235,9 @@ void add_findings(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo,
   proto_item_append_text(item, ": %zu", findings.size());
   proto_tree* sub = proto_item_add_subtree(item, ett.findings);
   for (const auto& f : findings) {
-    proto_item* fi = add_generated_string(sub, hf.finding, tvb, f.code);
-    std::string text = f.code + ": " + f.message;
+    const char* name = oidu::finding_name(f.code);
+    proto_item* fi = add_generated_string(sub, hf.finding, tvb, name);
+    std::string text = name + (": " + f.message);
     if (f.procedure) text += " (procedure " + std::to_string(*f.procedure) + ")";
     expert_add_info_format(pinfo, fi, expert_for(f.code), "%s", text.c_str());
   }
@@ -252,7 +254,10 @@ void add_info_column(packet_info* pinfo, const FrameResults& r) {
       }
     }
   }
-  for (const auto& f : r.findings) info += " " + f.code;
+  for (const auto& f : r.findings) {
+    info += ' ';
+    info += oidu::finding_name(f.code);
+  }
   if (!info.empty()) col_append_fstr(pinfo->cinfo, COL_INFO, " [IDU:%s]", info.c_str());
 }
 

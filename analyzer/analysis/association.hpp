@@ -24,7 +24,8 @@ const char* role_name(Role r);
 struct IdUpdatePeer {
   std::optional<Bytes> offered;
   unsigned acks_sent = 0;       // messages it sent with Recipient-ID-Ack
-  unsigned acks_received = 0;   // verified messages it received with Recipient-ID-Ack
+  unsigned acks_received = 0;   // verified messages it received acknowledging its offer
+  std::optional<Bytes> acknowledged;  // the last Recipient-ID-Ack value it sent
   unsigned messages_sent = 0;   // since the procedure started (counter-based variant)
   std::optional<std::uint64_t> completed_at;
   bool received_offer = false;  // the other peer's offer reached it
@@ -38,6 +39,9 @@ struct IdUpdatePeer {
 struct IdUpdateProcedure {
   std::uint32_t id = 0;
   bool integrated = false;
+  // Its offers were exchanged before the capture began: they are known only from the
+  // acknowledgements, and the counts of acknowledgements are lower bounds.
+  bool started_before_capture = false;
   std::uint32_t kudos_id = 0;
   Role initiator = Role::Client;
   std::int64_t start_us = 0;
@@ -98,6 +102,17 @@ struct SwitchWatch {
   std::set<std::string> reported;       // "<code>/<detail>": each leak once
 };
 
+// Recipient-ID-Ack from one peer while no ID update is known: either a stray
+// acknowledgement (ACK_MISMATCH) or a procedure whose offers came before the capture.
+// The other peer's next message tells which: it acknowledges too, or it does not.
+struct AckWithoutOffer {
+  Role sender = Role::Client;
+  Bytes value;
+  std::vector<std::uint64_t> frames;
+  std::int64_t first_time_us = 0;
+  std::array<Endpoint, 2> endpoints;
+};
+
 struct Association {
   std::uint32_t id = 0;
   std::string name;
@@ -115,6 +130,7 @@ struct Association {
   std::unique_ptr<IdUpdateProcedure> id_update;   // ongoing
   std::uint32_t last_id_update = 0;               // the latest one that ended
   std::optional<Bytes> last_offers[2];            // its offers, for late acks
+  std::optional<AckWithoutOffer> ack_without_offer;  // undecided, see AckWithoutOffer
   std::unique_ptr<KudosExecution> kudos;          // ongoing
 
   // Network history of the current IDs (for the switch watches), bounded.

@@ -1,3 +1,5 @@
+// The context store: every context the engine can open messages with, and the flat kid
+// index that finds a request's candidates (context_store.hpp).
 #include "analysis/context_store.hpp"
 
 #include <utility>
@@ -13,12 +15,10 @@ std::size_t ContextStore::home(std::uint64_t key) const { return fibonacci_slot(
 
 const ContextStore::KidEntry* ContextStore::find(std::uint64_t key) const {
   if (by_kid_.empty()) return nullptr;
-  const std::size_t mask = by_kid_.size() - 1;
-  for (std::size_t i = home(key);; i = (i + 1) & mask) {
-    const KidEntry& e = by_kid_[i];
-    if (e.newest == nullptr) return nullptr;
-    if (e.key == key) return &e;
-  }
+  const KidEntry& e = by_kid_[probe(by_kid_, key, [key](const KidEntry& s) {
+    return s.newest == nullptr || s.key == key;
+  })];
+  return e.newest == nullptr ? nullptr : &e;
 }
 
 ContextStore::KidEntry* ContextStore::find(std::uint64_t key) {
@@ -28,12 +28,8 @@ ContextStore::KidEntry* ContextStore::find(std::uint64_t key) {
 void ContextStore::grow() {
   std::vector<KidEntry> old = std::move(by_kid_);
   by_kid_.assign(std::max(kMinKidCapacity, 2 * old.size()), KidEntry{});
-  const std::size_t mask = by_kid_.size() - 1;
   for (const KidEntry& e : old) {
-    if (e.newest == nullptr) continue;
-    std::size_t i = home(e.key);
-    while (by_kid_[i].newest != nullptr) i = (i + 1) & mask;
-    by_kid_[i] = e;
+    if (e.newest != nullptr) by_kid_[probe(by_kid_, e.key, [](const KidEntry& f) { return f.newest == nullptr; })] = e;
   }
 }
 
@@ -51,10 +47,7 @@ void ContextStore::index(ContextSlot* slot, const Bytes& id) {
     return;
   }
   if (2 * (kids_ + 1) > by_kid_.size()) grow();
-  const std::size_t mask = by_kid_.size() - 1;
-  std::size_t i = home(key);
-  while (by_kid_[i].newest != nullptr) i = (i + 1) & mask;
-  by_kid_[i] = KidEntry{key, slot, 0};
+  by_kid_[probe(by_kid_, key, [](const KidEntry& f) { return f.newest == nullptr; })] = KidEntry{key, slot, 0};
   ++kids_;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/context.hpp"
+#include "analysis/records.hpp"
 #include "keys/keys.hpp"
 
 namespace oidu {
@@ -17,13 +18,11 @@ namespace oidu {
 struct Association;
 struct PivHistory;
 
-enum class SlotKind { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
-
 struct ContextSlot {
   std::uint32_t id = 0;
   std::string name;          // shown to users: "<key name>", "<name>/id-update#1", ...
   std::string origin;        // "keys", "id-update #1", "kudos #2 CTX_TEMP", ...
-  SlotKind kind = SlotKind::Keys;
+  ContextKind kind = ContextKind::Keys;
   std::shared_ptr<SecurityContext> context;
   Bytes client_id, server_id;  // Sender IDs of the client and of the server
   Association* association = nullptr;

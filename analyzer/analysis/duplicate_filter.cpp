@@ -1,3 +1,5 @@
+// CoAP retransmissions recognised by endpoint, type, Message ID and bytes, in a flat table
+// whose expired slots are reused (duplicate_filter.hpp).
 #include "analysis/duplicate_filter.hpp"
 
 #include <bit>
@@ -52,12 +54,7 @@ void DuplicateFilter::rebuild(std::int64_t now_us) {
   slots_ = decltype(slots_)();
   slots_.assign(capacity, Slot{});
   used_ = kept.size();
-  const std::size_t mask = capacity - 1;
-  for (const Slot& s : kept) {
-    std::size_t i = home(s.key);
-    while (slots_[i].key != 0) i = (i + 1) & mask;
-    slots_[i] = s;
-  }
+  for (const Slot& s : kept) slots_[probe(slots_, s.key, [](const Slot& t) { return t.key == 0; })] = s;
 }
 
 bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t message_id,
@@ -69,29 +66,27 @@ bool DuplicateFilter::seen(const Endpoint& src, CoapType type, std::uint16_t mes
   const auto digest = static_cast<std::uint32_t>(hash ^ (hash >> 32));
   const Slot fresh{key, now_us + duplicate_lifetime_us(type), digest, static_cast<std::uint32_t>(frame)};
 
-  const std::size_t mask = slots_.size() - 1;
   Slot* reusable = nullptr;  // the first expired slot on the probe path
-  for (std::size_t i = home(key);; i = (i + 1) & mask) {
-    Slot& s = slots_[i];
-    if (s.key == key) {
-      if (s.expires_us >= now_us && s.digest == digest) {
-        if (original_frame) *original_frame = s.frame;
-        return true;
-      }
-      s = fresh;  // expired, or the Message ID was reused for another message
-      return false;
+  Slot& s = slots_[probe(slots_, key, [&](Slot& t) {
+    if (t.key == key || t.key == 0) return true;
+    if (!reusable && t.expires_us < now_us) reusable = &t;
+    return false;
+  })];
+  if (s.key == key) {
+    if (s.expires_us >= now_us && s.digest == digest) {
+      if (original_frame) *original_frame = s.frame;
+      return true;
     }
-    if (s.key == 0) {
-      if (reusable) {
-        *reusable = fresh;
-      } else {
-        s = fresh;
-        ++used_;
-      }
-      return false;
-    }
-    if (!reusable && s.expires_us < now_us) reusable = &s;
+    s = fresh;  // expired, or the Message ID was reused for another message
+    return false;
   }
+  if (reusable) {
+    *reusable = fresh;
+  } else {
+    s = fresh;
+    ++used_;
+  }
+  return false;
 }
 
 }  // namespace oidu

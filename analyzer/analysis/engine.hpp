@@ -3,6 +3,7 @@
 // id_update_tracker.cpp, kudos_tracker.cpp, switch_tracker.cpp and nonce_tracker.cpp.
 #pragma once
 #include <array>
+#include <deque>
 #include <map>
 #include <unordered_map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "analysis/association.hpp"
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
+#include "analysis/outcome_rules.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
 
@@ -70,30 +72,59 @@ struct Engine {
   Bytes plaintext;
   std::vector<ContextSlot*> bases_buffer;
   std::vector<DecryptCandidate> candidates_buffer;
+  // Contexts not yet handed to the sink, oldest first, with the frame that made each
+  // known: a context from a key file is reported once the traffic has shown which peer
+  // is the client (its Sender IDs may be swapped until then), and later ones wait behind
+  // it so that the sink sees them in the order they became known.
+  std::deque<std::pair<const ContextSlot*, std::uint64_t>> unreported_contexts;
+  // Message records held back while an acknowledgement without an offer is undecided
+  // (AckWithoutOffer): its procedure, if it has one, becomes known only with a later
+  // message. Every record after it waits too, so the sink still sees frame order; at most
+  // kMaxHeldMessages, then the waiting acknowledgements count as mismatches.
+  static constexpr std::size_t kMaxHeldMessages = 64;
+  std::deque<MessageRecord> held_messages;
+  std::vector<Association*> undecided_acks;
 
   // engine_intake.cpp
   void process(const Frame& frame);
   void finish();
   // engine_prefetch.cpp
   void process_batch(std::span<const Frame> frames);
-  void report(const std::string& code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
+  void report(FindingCode code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
               std::string message);
   void diagnose(std::uint64_t frame, std::string message);
 
   // engine_decrypt.cpp
   void handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
                      const OscoreOption& option);
+  // The first verified message of an association: which peer is the client is now
+  // known (a key file's IDs are turned round if need be) and its contexts can be
+  // reported. Returns the sender's role.
+  Role settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender);
   PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, ByteView kid,
                                    ByteView piv);
   ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
-  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, SlotKind kind,
+  // Hands the sink every waiting context up to the first one whose Sender IDs are not
+  // settled; all of them with `all`.
+  void report_settled_contexts(bool all);
+  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
 
   // id_update_tracker.cpp
+  // Evidence that a peer lost its state (RFC 8613 B.1.2 Echo, B.2 re-derivation), which
+  // rules out a stand-alone ID update until a KUDOS or a new context completes.
+  void note_loss_of_state(Observed& m);
   void track_id_update(Observed& m);
   void check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us);
-  void end_id_update(Association& assoc, const std::string& outcome, std::uint64_t frame);
+  void end_id_update(Association& assoc, IdUpdateEnd end, std::uint64_t frame);
+  // An acknowledgement seen while no ID update is known (AckWithoutOffer): the next
+  // message decides; true when it only repeats that acknowledgement.
+  bool settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack);
+  void report_acks_without_offer(Association& assoc);
+  // Hands a finished record to the sink, or holds it (held_messages).
+  void emit_message(const MessageRecord& rec);
+  void release_held_messages();
   ContextSlot& install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base);
 
   // kudos_tracker.cpp
@@ -101,7 +132,7 @@ struct Engine {
                          std::shared_ptr<SecurityContext> context, KudosDerivation derivation,
                          const OscoreOption& option, const Frame& frame);
   void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
-  void end_kudos(Association& assoc, const std::string& outcome);
+  void end_kudos(Association& assoc, KudosEnd end);
 
   // switch_tracker.cpp
   void track_network(Observed& m);
@@ -114,7 +145,7 @@ std::uint64_t piv_value(ByteView piv);  // big-endian, up to 8 bytes
 
 // The parts of a ProcedureRecord that ID update and KUDOS share.
 ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 const std::string& outcome, const char* mode, const ContextSlot* ctx_old,
+                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints);
 

@@ -36,7 +36,7 @@ bool has_bootstrap(const ContextSlot& base) {
 }  // namespace
 
 ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string origin,
-                              SlotKind kind, std::shared_ptr<SecurityContext> context,
+                              ContextKind kind, std::shared_ptr<SecurityContext> context,
                               Bytes client_id, Bytes server_id, std::uint32_t procedure) {
   ContextSlot slot;
   slot.name = std::move(name);
@@ -49,18 +49,28 @@ ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string 
   slot.procedure = procedure;
   ContextSlot& added = store.add(std::move(slot));
   assoc.slots.push_back(&added);
-  const ContextMaterial& m = added.context->material();
-  sink.on_context(ContextRecord{added.name, added.origin, added.client_id, added.server_id, m.aead,
-                                hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
-                                last_frame});
+  unreported_contexts.emplace_back(&added, last_frame);
+  report_settled_contexts(false);
   return added;
+}
+
+void Engine::report_settled_contexts(bool all) {
+  while (!unreported_contexts.empty()) {
+    const auto [slot, frame] = unreported_contexts.front();
+    if (!all && !slot->association->oriented) return;
+    const ContextMaterial& m = slot->context->material();
+    sink.on_context(ContextRecord{slot->name, slot->kind, slot->origin, slot->client_id, slot->server_id, m.aead,
+                                  hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
+                                  frame});
+    unreported_contexts.pop_front();
+  }
 }
 
 ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_context) {
   const auto& m = base.context->material();
   if (m.id_context == id_context) return base;
   for (ContextSlot* s : base.association->slots) {
-    if (s->kind == SlotKind::IdContext && s->context->material().id_context == id_context &&
+    if (s->kind == ContextKind::IdContext && s->context->material().id_context == id_context &&
         s->client_id == base.client_id && s->server_id == base.server_id &&
         s->context->material().master_secret == m.master_secret) {
       return *s;
@@ -69,7 +79,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   ContextMaterial mat = m;
   mat.id_context = id_context;
   return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
-                  "id-context " + to_hex(id_context), SlotKind::IdContext,
+                  "id-context " + to_hex(id_context), ContextKind::IdContext,
                   std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0);
 }
 
@@ -92,7 +102,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       request_kid = *option.kid;
       request_piv = option.partial_iv;
       store.by_kid(*option.kid, bases);
-      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == SlotKind::KudosTemp; });
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
     }
   } else {
     request = exchanges.match_response(frame.src, frame.dst, coap.token, coap.type,
@@ -101,6 +111,17 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     if (!request || !request->oscore) {
       rec.status = DecryptStatus::NoContext;
       rec.problem = "no OSCORE request in the capture matches this response";
+    } else if (!request->slot && request->failed_verification) {
+      // The exchange belongs to the contexts its request's kid named: the response may
+      // still open with one of them (the request was damaged on the way to the capture,
+      // not to the server), or fails verification as its request did.
+      request_kid = request->kid;
+      request_piv = request->piv;
+      store.by_kid(request_kid, bases);
+      std::erase_if(bases, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
+      if (!bases.empty()) {
+        requester = same_bytes(bases.front()->client_id, request_kid) ? Role::Client : Role::Server;
+      }
     } else if (!request->slot) {
       rec.status = DecryptStatus::NoContext;
       rec.problem = "its request (frame " + std::to_string(request->frame) + ") was not decrypted";
@@ -111,7 +132,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       bases.push_back(request->slot);
       for (auto it = request->slot->association->slots.rbegin();
            it != request->slot->association->slots.rend(); ++it) {
-        if (*it != request->slot && (*it)->kind != SlotKind::KudosTemp && !(*it)->retired) {
+        if (*it != request->slot && (*it)->kind != ContextKind::KudosTemp && !(*it)->retired) {
           bases.push_back(*it);
         }
       }
@@ -130,7 +151,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     }
     std::vector<ContextSlot*> variants;
     for (ContextSlot* base : bases) {
-      if (base->kind == SlotKind::IdContext) continue;
+      if (base->kind == ContextKind::IdContext) continue;
       for (const Bytes& wire_context : wire_contexts) {
         variants.push_back(&id_context_variant(*base, wire_context));
       }
@@ -246,15 +267,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       return;
     }
     Association& assoc = *base.association;
-    if (!assoc.oriented && is_request && base.kind == SlotKind::Keys) {
-      // The key file may list the IDs the other way round; the client is whoever
-      // sends the first request.
-      if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
-      sender = Role::Client;
-      assoc.used_recipient_ids[0] = {base.server_id};
-      assoc.used_recipient_ids[1] = {base.client_id};
-    }
-    assoc.oriented = true;
+    if (!assoc.oriented) sender = settle_roles(base, is_request, request_kid, sender);
 
     ContextSlot* slot = &base;
     if (c.kudos_temp || c.kudos_new) {
@@ -270,7 +283,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       rec.inner_options.push_back({o.number, Bytes(o.value.begin(), o.value.end())});
     }
     rec.payload.assign(inner->body.payload.begin(), inner->body.payload.end());
-    if (rec.kudos) rec.kudos->derivation = c.derivation;
+    if (rec.kudos) {
+      rec.kudos->derivation = c.derivation;
+      rec.kudos->convergent = c.kudos_new;
+    }
 
     PendingRequest* pending = request;
     if (is_request) {
@@ -280,18 +296,10 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
       req.recipient_id_offered = inner->body.has(kOptRecipientId);
       req.kudos = option.kudos;
       pending = &req;
-    } else if (inner->code == 0x81 && inner->body.has(kOptEcho)) {
-      // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
-      assoc.lost_state[idx(sender)] = true;
-    }
-    if (slot->kind == SlotKind::IdContext && !is_request) {
-      // The re-derived context works both ways: a new context is in place.
-      assoc.lost_state = {false, false};
-    } else if (slot->kind == SlotKind::IdContext && is_request) {
-      assoc.lost_state[idx(sender)] = true;
     }
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
+    note_loss_of_state(m);
     track_nonce(m, sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
     track_kudos(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
@@ -305,12 +313,31 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     std::string names;
     for (ContextSlot* b : bases) names += (names.empty() ? "" : ", ") + b->name;
     rec.problem = "verification failed with " + names;
-    report("DECRYPT_FAILED", frame.number, std::nullopt,
-           std::string(is_request ? "request" : "response") + " fails verification with " + names);
+    std::string what = is_request ? "request" : "response";
+    if (request && request->failed_verification) what += " to the request of frame " + std::to_string(request->frame) + ", which failed too,";
+    report(FindingCode::DecryptFailed, frame.number, std::nullopt, what + " fails verification with " + names);
   }
   // Its response still needs to find it, if only to say why it cannot be opened.
-  if (is_request) register_request(frame, coap, request_kid, request_piv);
+  if (is_request) {
+    register_request(frame, coap, request_kid, request_piv).failed_verification =
+        rec.status == DecryptStatus::Failed;
+  }
   if (request) exchanges.complete(*request);
+}
+
+Role Engine::settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender) {
+  Association& assoc = *base.association;
+  if (is_request && base.kind == ContextKind::Keys) {
+    // The key file may list the IDs the other way round; the client is whoever sends
+    // the first request.
+    if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
+    sender = Role::Client;
+    assoc.used_recipient_ids[0] = {base.server_id};
+    assoc.used_recipient_ids[1] = {base.client_id};
+  }
+  assoc.oriented = true;
+  report_settled_contexts(false);
+  return sender;
 }
 
 PendingRequest& Engine::register_request(const Frame& frame, const CoapMessage& coap,

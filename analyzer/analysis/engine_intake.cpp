@@ -20,14 +20,14 @@ const char* kudos_state_name(KudosState s) {
 }
 
 ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 const std::string& outcome, const char* mode, const ContextSlot* ctx_old,
+                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints) {
   ProcedureRecord rec;
   rec.id = id;
   rec.type = type;
   rec.initiator = role_name(initiator);
-  rec.outcome = outcome;
+  rec.outcome = outcome_name(outcome);
   rec.mode = mode;
   rec.context = ctx_old ? ctx_old->name : "";
   rec.frames = frames;
@@ -60,7 +60,7 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
     assoc->name = entry.name;
     assoc->keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
-    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", SlotKind::Keys, context,
+    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", ContextKind::Keys, context,
                                  entry.client_id, entry.server_id, 0);
     assoc->current = &slot;
     assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
@@ -69,17 +69,33 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
   }
 }
 
-void Engine::report(const std::string& code, std::uint64_t frame,
+void Engine::report(FindingCode code, std::uint64_t frame,
                     std::optional<std::uint32_t> procedure, std::string message) {
-  const FindingSpec* spec = finding_spec(code);
   Finding f;
   f.code = code;
-  f.severity = spec ? spec->severity : Severity::Info;
+  f.severity = finding_spec(code).severity;
   f.frame = frame;
   f.procedure = procedure;
   f.message = std::move(message);
   ++summary.findings;
   sink.on_finding(f);
+}
+
+void Engine::emit_message(const MessageRecord& rec) {
+  if (undecided_acks.empty()) {
+    sink.on_message(rec);
+    return;
+  }
+  held_messages.push_back(rec);
+  if (held_messages.size() >= kMaxHeldMessages) {
+    while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
+  }
+}
+
+void Engine::release_held_messages() {
+  if (!undecided_acks.empty()) return;
+  for (const MessageRecord& held : held_messages) sink.on_message(held);
+  held_messages.clear();
 }
 
 void Engine::diagnose(std::uint64_t frame, std::string message) {
@@ -155,13 +171,13 @@ void Engine::process(const Frame& frame) {
     ++summary.duplicates;
     rec.status = DecryptStatus::Duplicate;
     rec.problem = "retransmission of frame " + std::to_string(original);
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
 
   for (std::uint16_t number : {kOptRecipientId, kOptRecipientIdAck}) {
     if (coap->body.has(number)) {
-      report("OPTION_IN_CLEAR", frame.number, std::nullopt,
+      report(FindingCode::OptionInClear, frame.number, std::nullopt,
              option_name(number) + " sent outside the OSCORE ciphertext" +
                  (coap->body.has(kOptOscore) ? " (outer option of a protected message)"
                                              : " (unprotected message)"));
@@ -179,7 +195,7 @@ void Engine::process(const Frame& frame) {
         exchanges.complete(*req);
       }
     }
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
 
@@ -192,7 +208,7 @@ void Engine::process(const Frame& frame) {
     rec.status = DecryptStatus::Malformed;
     rec.problem = "malformed OSCORE option: " + error;
     diagnose(frame.number, rec.problem);
-    sink.on_message(rec);
+    emit_message(rec);
     return;
   }
   if (option->kid) rec.kid.emplace(option->kid->begin(), option->kid->end());
@@ -210,19 +226,22 @@ void Engine::process(const Frame& frame) {
   } else {
     ++summary.undecryptable;
   }
-  sink.on_message(rec);
+  emit_message(rec);
 }
 
 void Engine::finish() {
+  while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
   for (auto& assoc : associations) {
     if (assoc->id_update) {
       check_id_update_timers(*assoc, last_frame, last_time_us);
       if (assoc->id_update) {
-        end_id_update(*assoc, assoc->id_update->closing_request ? "success" : "incomplete", 0);
+        end_id_update(*assoc, assoc->id_update->closing_request ? IdUpdateEnd::BothCompleted
+                                                                 : IdUpdateEnd::CaptureEnded, 0);
       }
     }
-    if (assoc->kudos) end_kudos(*assoc, "incomplete");
+    if (assoc->kudos) end_kudos(*assoc, KudosEnd::CaptureEnded);
   }
+  report_settled_contexts(true);
 }
 
 Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink)

@@ -1,3 +1,5 @@
+// Request/response matching: the pending requests, found by (client, server, token) or
+// by Message ID for a piggybacked ACK, expired after EXCHANGE_LIFETIME (exchanges.hpp).
 #include "analysis/exchanges.hpp"
 
 #include <algorithm>
@@ -65,12 +67,10 @@ std::size_t ExchangeTable::home(std::uint64_t key) const { return fibonacci_slot
 std::size_t ExchangeTable::find(std::uint64_t key, const Endpoint& client, const Endpoint& server,
                                 ByteView token) const {
   if (index_.empty()) return kNotFound;
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = home(key);; i = (i + 1) & mask) {
-    const Slot& s = index_[i];
-    if (s.key == 0) return kNotFound;
-    if (s.key == key && same_key(entries_[s.entry], client, server, token)) return i;
-  }
+  const std::size_t i = probe(index_, key, [&](const Slot& s) {
+    return s.key == 0 || (s.key == key && same_key(entries_[s.entry], client, server, token));
+  });
+  return index_[i].key == 0 ? kNotFound : i;
 }
 
 PendingRequest* ExchangeTable::find_by_message_id(const Endpoint& client, const Endpoint& server,
@@ -91,12 +91,9 @@ PendingRequest* ExchangeTable::find_by_message_id(const Endpoint& client, const 
 void ExchangeTable::rebuild_index(std::size_t capacity) {
   index_.assign(capacity, Slot{});
   if (capacity != index_.capacity()) index_.shrink_to_fit();
-  const std::size_t mask = capacity - 1;
   for (std::size_t id = 0; id < entries_.size(); ++id) {
     if (entry_keys_[id] == 0) continue;
-    std::size_t i = home(entry_keys_[id]);
-    while (index_[i].key != 0) i = (i + 1) & mask;
-    index_[i] = Slot{entry_keys_[id], static_cast<std::uint32_t>(id)};
+    index_[probe(index_, entry_keys_[id], [](const Slot& s) { return s.key == 0; })] = Slot{entry_keys_[id], static_cast<std::uint32_t>(id)};
   }
 }
 
@@ -121,10 +118,7 @@ PendingRequest& ExchangeTable::add_request(PendingRequest request) {
     entries_.push_back(std::move(request));
     entry_keys_.push_back(key);
   }
-  const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(key);
-  while (index_[i].key != 0) i = (i + 1) & mask;
-  index_[i] = Slot{key, id};
+  index_[probe(index_, key, [](const Slot& s) { return s.key == 0; })] = Slot{key, id};
   ++live_;
   return entries_[id];
 }
@@ -199,16 +193,13 @@ void ExchangeTable::compact() {
 
 void ExchangeTable::expire(std::int64_t now_us) {
   if (index_.empty()) return;
-  const std::size_t mask = index_.size() - 1;
   for (std::size_t id = 0; id < entries_.size(); ++id) {
     const std::uint64_t key = entry_keys_[id];
     if (key == 0) continue;
     const PendingRequest& r = entries_[id];
     const std::int64_t idle = r.observe ? kObserveIdleUs : kExchangeLifetimeUs;
     if (now_us - r.last_use_us <= idle) continue;
-    std::size_t i = home(key);
-    while (index_[i].entry != id || index_[i].key != key) i = (i + 1) & mask;
-    remove(i);
+    remove(probe(index_, key, [&](const Slot& s) { return s.entry == id && s.key == key; }));
   }
   // Give memory back once most of it is idle: the index (and with it the entry array,
   // at most half its size) then follows the exchanges live now, not an earlier burst.

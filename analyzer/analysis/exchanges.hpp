@@ -43,6 +43,7 @@ struct PendingRequest {
   KidBytes kid;                   // request_kid for the external AAD
   PivBytes piv;                   // request_piv
   ContextSlot* slot = nullptr;    // the context that opened it
+  bool failed_verification = false;  // a known context matched its kid but did not open it
   bool recipient_id_offered = false;  // the request carried Recipient-ID (ID update)
   bool kudos = false;
   std::int64_t last_use_us = 0;

@@ -1,7 +1,10 @@
 // The ID update procedure (draft-ietf-core-oscore-id-update section 2) as both peers
 // run it: offers, acknowledgements, each peer's completion condition, failure by
 // ENDING_TIMER or counter, abort by a protected 5.03, and the rules on Recipient IDs.
+#include <algorithm>
+
 #include "analysis/engine.hpp"
+#include "analysis/outcome_rules.hpp"
 #include "wire/option_registry.hpp"
 
 namespace oidu {
@@ -33,10 +36,10 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
   const Bytes client_id = *p.peers[idx(Role::Server)].offered;
   const Bytes server_id = *p.peers[idx(Role::Client)].offered;
   for (ContextSlot* s : assoc.slots) {
-    if (s->kind == SlotKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
+    if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
   ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
-                               "id-update #" + std::to_string(p.id), SlotKind::IdUpdate,
+                               "id-update #" + std::to_string(p.id), ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
   // From now on the new IDs can be used, prematurely or not: watch what an observer
@@ -54,16 +57,94 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
   return slot;
 }
 
+void Engine::note_loss_of_state(Observed& m) {
+  Association& a = m.assoc;
+  const bool is_request = m.coap.is_request();
+  if (!is_request && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho)) {
+    // RFC 8613 B.1.2: a server without a replay window challenges with Echo.
+    a.lost_state[idx(m.sender)] = true;
+  }
+  if (m.slot.kind == ContextKind::IdContext) {
+    // RFC 8613 B.2: the peer that re-derives asks with a new ID Context; once the answer
+    // verifies, the re-derived context works both ways and a new context is in place.
+    if (is_request) a.lost_state[idx(m.sender)] = true;
+    else a.lost_state = {false, false};
+  }
+}
+
 void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
   IdUpdateProcedure* p = assoc.id_update.get();
   if (!p || p->closing_request) return;
-  bool expired = now_us - p->start_us > static_cast<std::int64_t>(config.ending_timer_s * 1e6);
-  if (config.ending_counter > 0) {
-    for (const auto& peer : p->peers) {
-      if (!peer.completed_at && peer.messages_sent > config.ending_counter) expired = true;
-    }
+  if (id_update_expired(*p, now_us, config.ending_timer_s, config.ending_counter)) {
+    end_id_update(assoc, IdUpdateEnd::Expired, frame);
   }
-  if (expired) end_id_update(assoc, "failure", frame);
+}
+
+void Engine::report_acks_without_offer(Association& a) {
+  const AckWithoutOffer& w = *a.ack_without_offer;
+  for (std::uint64_t frame : w.frames) {
+    report(FindingCode::AckMismatch, frame, std::nullopt,
+           std::string("the ") + role_name(w.sender) + " acknowledges Recipient ID " + hex_or_empty(w.value) +
+               " but no Recipient ID was offered");
+  }
+  a.ack_without_offer.reset();
+  std::erase(undecided_acks, &a);
+  release_held_messages();
+}
+
+bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack) {
+  Association& a = m.assoc;
+  AckWithoutOffer& w = *a.ack_without_offer;
+  const bool same_ack = ack && !rid && same_bytes(w.value, ack->value);
+  if (m.sender == w.sender) {
+    if (same_ack) {
+      w.frames.push_back(m.frame.number);
+      return true;
+    }
+    // Silence from the acknowledging peer decides nothing; anything else does.
+    if (rid || ack) report_acks_without_offer(a);
+    return false;
+  }
+  if (!ack || rid) {
+    report_acks_without_offer(a);
+    return false;
+  }
+  // Both peers acknowledge: the offers were exchanged before the capture began. Each
+  // acknowledgement names the offer of the peer it is sent to.
+  auto p = std::make_unique<IdUpdateProcedure>();
+  p->id = next_procedure++;
+  p->started_before_capture = true;
+  p->integrated = m.option.kudos || a.kudos != nullptr;
+  p->kudos_id = a.kudos ? a.kudos->id : 0;
+  p->initiator = w.sender;
+  p->start_us = w.first_time_us;
+  p->ctx_a = &m.slot;
+  p->endpoints = w.endpoints;
+  p->frames = w.frames;
+  IdUpdatePeer& acker = p->peers[idx(w.sender)];
+  IdUpdatePeer& offerer = p->peers[idx(other(w.sender))];
+  const auto count = static_cast<unsigned>(w.frames.size());
+  acker.acks_sent = count;
+  acker.messages_sent = count;
+  acker.acknowledged = w.value;
+  acker.received_offer = acker.continued = true;
+  offerer.offered = w.value;
+  offerer.acks_received = count;
+  offerer.received_offer = true;
+  for (MessageRecord& held : held_messages) {
+    if (std::find(w.frames.begin(), w.frames.end(), held.frame) == w.frames.end()) continue;
+    held.procedure = p->id;
+    held.role = MessageRole::Ack;
+  }
+  report(FindingCode::StartedBeforeCapture, w.frames.front(), p->id,
+         std::string("the capture starts during an ID update: its offers are not in the capture; the ") +
+             role_name(other(w.sender)) + "'s offer " + hex_or_empty(w.value) + " is known from the " +
+             role_name(w.sender) + "'s acknowledgements, and only what the capture shows is judged");
+  a.ack_without_offer.reset();
+  a.id_update = std::move(p);
+  std::erase(undecided_acks, &a);
+  release_held_messages();
+  return false;
 }
 
 void Engine::track_id_update(Observed& m) {
@@ -75,28 +156,33 @@ void Engine::track_id_update(Observed& m) {
 
   const CoapOption* rid = m.inner.body.find(kOptRecipientId);
   const CoapOption* ack = m.inner.body.find(kOptRecipientIdAck);
+  if (a.ack_without_offer && settle_ack_without_offer(m, rid, ack)) return;
   IdUpdateProcedure* p = a.id_update.get();
   if (p && p->closing_request) {
     const bool closes = m.coap.is_response() && m.request && m.request->frame == *p->closing_request;
     if (closes) {
       p->frames.push_back(frame);
       m.rec.procedure = p->id;
-      m.rec.role = ack ? "ack" : "in-procedure";
+      m.rec.role = ack ? MessageRole::Ack : MessageRole::InProcedure;
       m.rec.peer_states = describe(*p);
-      end_id_update(a, "success", frame);
+      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
       return;
     }
-    end_id_update(a, "success", *p->closing_request);
+    end_id_update(a, IdUpdateEnd::BothCompleted, *p->closing_request);
     p = nullptr;
   }
 
-  if (m.slot.kind == SlotKind::IdUpdate && p && p->ctx_b == &m.slot &&
+  if (m.slot.kind == ContextKind::IdUpdate && p && p->ctx_b == &m.slot &&
+      !p->peers[idx(s)].completed_at && p->started_before_capture) {
+    // Acknowledgements before the capture count too: using CTX_B shows the completion.
+    p->peers[idx(s)].completed_at = frame;
+  } else if (m.slot.kind == ContextKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at) {
-    report("USED_BEFORE_CONFIRMED", frame, p->id,
+    report(FindingCode::UsedBeforeConfirmed, frame, p->id,
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
                std::to_string(p->peers[idx(s)].acks_received) + " acks received, " +
                std::to_string(p->peers[idx(s)].acks_sent) + " sent)");
-    m.rec.role = "premature-use";
+    m.rec.role = MessageRole::PrematureUse;
   }
 
   if (!p) {
@@ -106,12 +192,15 @@ void Engine::track_id_update(Observed& m) {
         if (a.last_offers[idx(r)] == value) {
           // A late acknowledgement of the procedure that just completed.
           m.rec.procedure = a.last_id_update;
-          m.rec.role = "ack";
+          m.rec.role = MessageRole::Ack;
           return;
         }
-        report("ACK_MISMATCH", frame, std::nullopt,
-               std::string("the ") + role_name(s) + " acknowledges Recipient ID " + hex_or_empty(value) +
-                   " but no Recipient ID was offered");
+        a.ack_without_offer = AckWithoutOffer{s, value, {frame}, m.frame.time_us, {}};
+        a.ack_without_offer->endpoints[idx(s)] = m.frame.src;
+        a.ack_without_offer->endpoints[idx(r)] = m.frame.dst;
+        undecided_acks.push_back(&a);
+        // With an ID update earlier in the capture, its start cannot be missing.
+        if (a.last_id_update != 0) report_acks_without_offer(a);
       }
       return;
     }
@@ -121,7 +210,7 @@ void Engine::track_id_update(Observed& m) {
     started->kudos_id = a.kudos ? a.kudos->id : 0;
     started->initiator = s;
     started->start_us = m.frame.time_us;
-    started->ctx_a = (m.slot.kind == SlotKind::KudosTemp || m.slot.kind == SlotKind::KudosNew) && a.kudos
+    started->ctx_a = (m.slot.kind == ContextKind::KudosTemp || m.slot.kind == ContextKind::KudosNew) && a.kudos
                          ? a.kudos->ctx_old
                          : &m.slot;
     started->endpoints[idx(s)] = m.frame.src;
@@ -138,28 +227,28 @@ void Engine::track_id_update(Observed& m) {
   const bool is_response = m.coap.is_response();
   const bool aborts = is_response && m.inner.code == kServiceUnavailable && m.request &&
                       m.request->recipient_id_offered;
-  std::string role;
+  std::optional<MessageRole> role;
 
   if (rid) {
     const Bytes value(rid->value.begin(), rid->value.end());
-    role = ack ? "offer+ack" : "offer";
+    role = ack ? MessageRole::OfferAck : MessageRole::Offer;
     if (value.size() > m.slot.context->max_id_length()) {
-      report("RID_TOO_LONG", frame, p->id,
+      report(FindingCode::RidTooLong, frame, p->id,
              "offered Recipient ID " + hex_or_empty(value) + " has " + std::to_string(value.size()) +
                  " bytes; the AEAD allows " + std::to_string(m.slot.context->max_id_length()));
     }
     if (aborts) {
-      report("ERROR_RESPONSE_WITH_RID", frame, p->id,
+      report(FindingCode::ErrorResponseWithRid, frame, p->id,
              "the 5.03 response aborting the procedure carries Recipient-ID " + hex_or_empty(value));
     } else if (ps.offered && *ps.offered != value && !ps.completed_at) {
-      report("CONCURRENT_PROCEDURE", frame, p->id,
+      report(FindingCode::ConcurrentProcedure, frame, p->id,
              std::string("the ") + role_name(s) + " offers " + hex_or_empty(value) +
                  " while its offer of " + hex_or_empty(*ps.offered) + " is ongoing");
     } else if (!ps.offered) {
       const bool used = a.used_recipient_ids[idx(s)].count(value) > 0;
       const bool failed = a.failed_offers[idx(s)].count(value) > 0;
       if (!p->integrated && (used || failed)) {
-        report("RID_REUSED", frame, p->id,
+        report(FindingCode::RidReused, frame, p->id,
                std::string("the ") + role_name(s) + " offers Recipient ID " + hex_or_empty(value) +
                    (used ? ", which it already used" : ", which it offered in a failed procedure") +
                    " under the same Master Secret, Master Salt and ID Context");
@@ -172,14 +261,18 @@ void Engine::track_id_update(Observed& m) {
   }
   if (ack) {
     const Bytes value(ack->value.begin(), ack->value.end());
-    if (role.empty()) role = "ack";
-    if (!pr.offered || *pr.offered != value) {
-      report("ACK_MISMATCH", frame, p->id,
+    if (!role) role = MessageRole::Ack;
+    // Offers made before the capture are known only from what the other peer acknowledges.
+    if (!pr.offered && p->started_before_capture) pr.offered = value;
+    if (acknowledgement_counts(pr, value)) {
+      ++pr.acks_received;
+    } else {
+      report(FindingCode::AckMismatch, frame, p->id,
              std::string("the ") + role_name(s) + " acknowledges " + hex_or_empty(value) + " but the " +
                  role_name(r) + (pr.offered ? " offered " + hex_or_empty(*pr.offered) : " offered nothing"));
     }
     ++ps.acks_sent;
-    ++pr.acks_received;
+    ps.acknowledged = value;
   }
 
   const bool echo_challenge = is_response && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho);
@@ -187,34 +280,34 @@ void Engine::track_id_update(Observed& m) {
     if (ps.received_offer) ps.continued = true;
     if (ps.must_abort && !ps.reported_own_sender_id) {
       ps.reported_own_sender_id = true;
-      report("RID_IS_OWN_SENDER_ID", frame, p->id,
+      report(FindingCode::RidIsOwnSenderId, frame, p->id,
              std::string("the ") + role_name(s) + " goes on although the offered Recipient ID " +
                  hex_or_empty(*pr.offered) + " is one of its own earlier Sender IDs");
     }
     if (!p->integrated && a.lost_state[idx(s)] && !ps.reported_after_reboot) {
       ps.reported_after_reboot = true;
-      report("STANDALONE_AFTER_REBOOT", frame, p->id,
+      report(FindingCode::StandaloneAfterReboot, frame, p->id,
              std::string("the ") + role_name(s) +
                  " lost its state and takes part in a stand-alone ID update before a KUDOS or a new context");
     }
   } else if (!aborts && !echo_challenge && ps.received_offer && !ps.continued &&
              !ps.reported_no_continuation) {
     ps.reported_no_continuation = true;
-    report("NO_CONTINUATION", frame, p->id,
+    report(FindingCode::NoContinuation, frame, p->id,
            std::string("the ") + role_name(s) + " received an offer and answers without Recipient-ID or "
                "Recipient-ID-Ack (no support for ID update?)");
   }
 
   if (aborts) {
-    m.rec.role = "abort";
+    m.rec.role = MessageRole::Abort;
     m.rec.peer_states = describe(*p);
-    end_id_update(a, "aborted", frame);
+    end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
     return;
   }
 
   if (!p->ctx_b && p->peers[0].offered && p->peers[1].offered) {
     if (*p->peers[0].offered == *p->peers[1].offered) {
-      report("OFFERED_IDS_EQUAL", frame, p->id,
+      report(FindingCode::OfferedIdsEqual, frame, p->id,
              "both peers offered Recipient ID " + hex_or_empty(*p->peers[0].offered) +
                  ": they would share one Sender ID and so one key (RFC 8613 3.3)");
     }
@@ -223,28 +316,28 @@ void Engine::track_id_update(Observed& m) {
   }
   for (Role q : {Role::Client, Role::Server}) {
     IdUpdatePeer& peer = p->peers[idx(q)];
-    if (peer.completed_at) continue;
-    const bool confirmed = peer.acks_received >= 3 && peer.acks_sent >= 2;
-    // Integrated in KUDOS, one request/response pair with both offers is enough.
-    const bool integrated_done = p->integrated && p->peers[0].offered && p->peers[1].offered;
-    if (confirmed || integrated_done) peer.completed_at = frame;
+    if (!peer.completed_at && id_update_peer_completed(*p, peer)) peer.completed_at = frame;
   }
-  if (m.rec.role.empty()) m.rec.role = role.empty() ? "in-procedure" : role;
+  if (!m.rec.role) m.rec.role = role.value_or(MessageRole::InProcedure);
   m.rec.peer_states = describe(*p);
   if (p->peers[0].completed_at && p->peers[1].completed_at) {
     if (m.coap.is_request()) {
       p->closing_request = frame;
     } else {
-      end_id_update(a, "success", frame);
+      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
     }
   }
 }
 
-void Engine::end_id_update(Association& a, const std::string& outcome, std::uint64_t frame) {
+void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame) {
   IdUpdateProcedure& p = *a.id_update;
+  const Outcome outcome = id_update_outcome(p, end);
   ProcedureRecord rec = procedure_record(p.id, "id-update", p.initiator, outcome,
                                          p.integrated ? "integrated" : "standalone", p.ctx_a,
                                          p.frames, p.endpoints);
+  rec.started_before_capture = p.started_before_capture;
+  // Who sent the first Recipient-ID is not in the capture.
+  if (p.started_before_capture) rec.initiator = "unknown";
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
     peer.offered = p.peers[idx(role)].offered;
@@ -252,7 +345,7 @@ void Engine::end_id_update(Association& a, const std::string& outcome, std::uint
   }
   if (p.integrated) rec.kudos_procedure = p.kudos_id;
 
-  if (outcome == "success") {
+  if (outcome == Outcome::Success) {
     if (!p.ctx_b) install_new_ids(a, p, *p.ctx_a);
     rec.new_client_id = p.ctx_b->client_id;
     rec.new_server_id = p.ctx_b->server_id;
@@ -268,9 +361,13 @@ void Engine::end_id_update(Association& a, const std::string& outcome, std::uint
     }
     if (p.ctx_b) p.ctx_b->retired = true;
     std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
-    if (outcome != "incomplete") {
-      report("PROCEDURE_FAILED", frame ? frame : rec.last_frame, p.id,
-             "ID update " + outcome + " without confirmation (" + describe(p) + ")");
+    if (outcome == Outcome::Disagreement) {
+      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
+             "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "
+             "an ID the other peer did not offer (" + describe(p) + ")");
+    } else if (outcome != Outcome::Incomplete) {
+      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
+             std::string("ID update ") + outcome_name(outcome) + " without confirmation (" + describe(p) + ")");
     }
   }
   ++summary.procedures;

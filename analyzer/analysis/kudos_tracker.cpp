@@ -25,7 +25,7 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
       if (!peer.completed_at) peer.completed_at = frame.number;
       peer.state = KudosState::Idle;
     }
-    end_kudos(assoc, "success");
+    end_kudos(assoc, KudosEnd::NextExecution);
   }
   if (!assoc.kudos) {
     auto k = std::make_unique<KudosExecution>();
@@ -48,7 +48,7 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
   const std::string tag = is_new ? "new" : "temp";
   existing = &add_slot(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
                        "kudos #" + std::to_string(k.id) + (is_new ? " CTX_NEW" : " CTX_TEMP"),
-                       is_new ? SlotKind::KudosNew : SlotKind::KudosTemp, std::move(context),
+                       is_new ? ContextKind::KudosNew : ContextKind::KudosTemp, std::move(context),
                        base.client_id, base.server_id, k.id);
   return *existing;
 }
@@ -70,12 +70,12 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (m.coap.is_response() && m.request && m.request->kudos &&
         (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
-      m.rec.role = "declined";
-      end_kudos(assoc, "aborted");
+      m.rec.role = MessageRole::Declined;
+      end_kudos(assoc, KudosEnd::Declined);
       return;
     }
     if (ps.state != KudosState::Idle) {
-      report("NON_KUDOS_WHILE_BUSY", m.frame.number, k.id,
+      report(FindingCode::NonKudosWhileBusy, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " sends a non-KUDOS message while " +
                  kudos_state_name(ps.state));
     }
@@ -84,14 +84,14 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (k.ctx_new && m.slot.context == k.ctx_new->context && pr.state == KudosState::Pending) {
       pr.state = KudosState::Idle;
       pr.completed_at = m.frame.number;
-      m.rec.role = "key-confirmation";
+      m.rec.role = MessageRole::KeyConfirmation;
     } else {
-      m.rec.role = "non-kudos";
+      m.rec.role = MessageRole::NonKudos;
     }
   } else {
     const bool b = m.option.b();
     if (ps.b_bit && *ps.b_bit != b) {
-      report("KUDOS_B_BIT_CHANGED", m.frame.number, k.id,
+      report(FindingCode::KudosBBitChanged, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " changed the 'b' bit to " + (b ? "1" : "0"));
     }
     ps.b_bit = b;
@@ -101,20 +101,20 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (m.option.p()) {
       if (!k.no_fs && assoc.ran_fs_kudos[idx(s)]) {
         downgrade = true;
-        report("KUDOS_NO_FS_DOWNGRADE", m.frame.number, k.id,
+        report(FindingCode::KudosNoFsDowngrade, m.frame.number, k.id,
                std::string("the ") + role_name(s) +
                    " asks for no-FS mode although it ran KUDOS in FS mode with this peer before");
       }
       k.no_fs = true;
     }
     if (opened_with_temp) {
-      m.rec.role = "divergent";
+      m.rec.role = MessageRole::Divergent;
       ps.state = KudosState::Busy;
       if (!downgrade && (pr.state == KudosState::Idle || pr.state == KudosState::Pending)) {
         pr.state = KudosState::Busy;
       }
     } else if (opened_with_new) {
-      m.rec.role = "convergent";
+      m.rec.role = MessageRole::Convergent;
       if (pr.state == KudosState::Busy && pr.contribution) {
         pr.state = KudosState::Idle;
         pr.completed_at = m.frame.number;
@@ -124,10 +124,11 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     }
   }
   m.rec.peer_states = kudos_states(k);
-  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, "success");
+  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, KudosEnd::BothCompleted);
 }
 
-void Engine::end_kudos(Association& assoc, const std::string& outcome) {
+void Engine::end_kudos(Association& assoc, KudosEnd end) {
+  const Outcome outcome = kudos_outcome(end);
   KudosExecution& k = *assoc.kudos;
   ProcedureRecord rec = procedure_record(k.id, "kudos", k.initiator, outcome, k.no_fs ? "no-fs" : "fs",
                                          k.ctx_old, k.frames, k.endpoints);
@@ -137,7 +138,7 @@ void Engine::end_kudos(Association& assoc, const std::string& outcome) {
     peer.final_state = kudos_state_name(k.peers[idx(role)].state);
   }
   rec.derivation = k.derivation;
-  if (outcome == "success" && k.ctx_new) {
+  if (outcome == Outcome::Success && k.ctx_new) {
     rec.new_context = k.ctx_new->name;
     if (!k.no_fs) assoc.ran_fs_kudos = {true, true};
     if (k.ctx_old) k.ctx_old->retired = true;
@@ -149,12 +150,12 @@ void Engine::end_kudos(Association& assoc, const std::string& outcome) {
                                 std::set<Bytes>{k.ctx_new->client_id}};
     assoc.failed_offers = {};
     assoc.lost_state = {false, false};
-  } else if (outcome == "failure" || outcome == "aborted") {
-    report("PROCEDURE_FAILED", rec.last_frame, k.id, "KUDOS execution ended " + outcome);
+  } else if (outcome == Outcome::Aborted) {
+    report(FindingCode::ProcedureFailed, rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
   }
   ++summary.procedures;
   sink.on_procedure(rec);
-  const bool success = outcome == "success";
+  const bool success = outcome == Outcome::Success;
   ContextSlot* ctx_new = k.ctx_new;
   assoc.kudos.reset();
   // An ID update integrated in this execution lands on CTX_NEW.

@@ -75,7 +75,7 @@ void Engine::track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_i
       return r.first == v && r.second == d;
     });
     if (!same_message) {
-      report("NONCE_REUSE", m.frame.number, m.rec.procedure,
+      report(FindingCode::NonceReuse, m.frame.number, m.rec.procedure,
              "Partial IV " + std::to_string(v) + " of ID " + (nonce_id.empty() ? "''" : to_hex(nonce_id)) +
                  " protects a second, different message under the same key (" + m.slot.name + ")");
     }

@@ -1,3 +1,5 @@
+// The names of the records' enums as the reports print them (records.hpp): the one
+// place that turns a status, kind or role into text.
 #include "analysis/records.hpp"
 
 namespace oidu {
@@ -19,6 +21,24 @@ const char* decrypt_status_name(DecryptStatus s) {
     case DecryptStatus::Failed: return "failed";
     case DecryptStatus::Malformed: return "malformed";
     case DecryptStatus::Duplicate: return "duplicate";
+  }
+  return "?";
+}
+
+const char* message_role_name(std::optional<MessageRole> role) {
+  if (!role) return "";
+  switch (*role) {
+    case MessageRole::Offer: return "offer";
+    case MessageRole::OfferAck: return "offer+ack";
+    case MessageRole::Ack: return "ack";
+    case MessageRole::Abort: return "abort";
+    case MessageRole::InProcedure: return "in-procedure";
+    case MessageRole::PrematureUse: return "premature-use";
+    case MessageRole::Divergent: return "divergent";
+    case MessageRole::Convergent: return "convergent";
+    case MessageRole::KeyConfirmation: return "key-confirmation";
+    case MessageRole::NonKudos: return "non-kudos";
+    case MessageRole::Declined: return "declined";
   }
   return "?";
 }
@@ -50,7 +70,7 @@ void reset_keeping_capacity(MessageRecord& m) {
   m.payload.clear();
   m.problem.clear();
   m.procedure.reset();
-  m.role.clear();
+  m.role.reset();
   m.peer_states.clear();
 }
 

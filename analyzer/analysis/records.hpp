@@ -33,11 +33,31 @@ const char* decrypt_status_name(DecryptStatus s);  // "not-oscore", "decrypted",
 struct KudosRecord {
   std::uint8_t x = 0;
   Bytes nonce;
-  bool convergent() const { return (x & 0x40) != 0; }
+  bool z() const { return (x & 0x40) != 0; }  // the wire bit; older drafts leave it 0 on convergent messages
   bool preserve_observations() const { return (x & 0x20) != 0; }
   bool no_fs() const { return (x & 0x10) != 0; }
   std::optional<KudosDerivation> derivation;  // which derivation opened it
+  // Opened with CTX_NEW: a convergent message, whatever its z bit says; with CTX_TEMP,
+  // a divergent one.
+  bool convergent = false;
 };
+
+// A message's place in its procedure.
+enum class MessageRole {
+  Offer,            // ID update: carries Recipient-ID
+  OfferAck,         // Recipient-ID and Recipient-ID-Ack
+  Ack,              // Recipient-ID-Ack only
+  Abort,            // the protected 5.03 that ends an ID update
+  InProcedure,      // neither option, while the procedure runs
+  PrematureUse,     // protected with the new IDs before its sender completed
+  Divergent,        // KUDOS, protected with CTX_TEMP
+  Convergent,       // KUDOS, protected with CTX_NEW
+  KeyConfirmation,  // the first non-KUDOS message under CTX_NEW
+  NonKudos,         // a non-KUDOS message during a KUDOS execution
+  Declined,         // a plain answer to a divergent request: the other peer did not take part
+};
+// "offer", "offer+ack", "ack", ...; "" for none.
+const char* message_role_name(std::optional<MessageRole> role);
 
 struct MessageRecord {
   std::uint64_t frame = 0;
@@ -68,8 +88,7 @@ struct MessageRecord {
 
   // Its place in a procedure, if any.
   std::optional<std::uint32_t> procedure;
-  std::string role;            // "offer", "offer+ack", "ack", "abort", "divergent",
-                               // "convergent", "key-confirmation", "premature-use", ...
+  std::optional<MessageRole> role;
   std::string peer_states;     // each peer's state after this message, for people
 };
 
@@ -81,8 +100,39 @@ void reset_keeping_capacity(MessageRecord& m);
 enum class Severity { Info = 0, Warning = 1, Error = 2 };
 const char* severity_name(Severity s);  // "info", "warning", "error"
 
+// Every finding the engine can report; finding_catalogue.hpp names and describes each.
+// Appended only, never reordered: the order is the catalogue's.
+enum class FindingCode : std::uint8_t {
+  RidReused,
+  RidIsOwnSenderId,
+  RidTooLong,
+  OptionInClear,
+  AckMismatch,
+  ConcurrentProcedure,
+  ErrorResponseWithRid,
+  StandaloneAfterReboot,
+  UsedBeforeConfirmed,
+  NonceReuse,
+  NonKudosWhileBusy,
+  KudosBBitChanged,
+  NewIdOnOldNetwork,
+  OldIdOnNewNetwork,
+  PivNotReset,
+  MacUnchanged,
+  IdContextUnchanged,
+  KudosNoFsDowngrade,
+  DecryptFailed,
+  NoContinuation,
+  ProcedureFailed,
+  MidContinues,
+  TokenReused,
+  OfferedIdsEqual,
+  StartedBeforeCapture,
+};
+inline constexpr std::size_t kFindingCodes = static_cast<std::size_t>(FindingCode::StartedBeforeCapture) + 1;
+
 struct Finding {
-  std::string code;            // stable code of the catalogue (finding_catalogue.hpp)
+  FindingCode code = FindingCode::RidReused;
   Severity severity = Severity::Info;
   std::uint64_t frame = 0;
   std::optional<std::uint32_t> procedure;
@@ -99,9 +149,10 @@ struct PeerRecord {
 struct ProcedureRecord {
   std::uint32_t id = 0;
   std::string type;            // "id-update" or "kudos"
-  std::string initiator;       // "client" or "server"
-  std::string outcome;         // "success", "failure", "aborted", "incomplete"
+  std::string initiator;       // "client", "server", or "unknown" (started before the capture)
+  std::string outcome;         // "success", "failure", "aborted", "incomplete", "disagreement"
   std::string mode;            // "standalone"/"integrated" or "fs"/"no-fs"
+  bool started_before_capture = false;  // id-update: its offers are not in the capture
   std::string context;         // name of the context it ran on
   std::uint64_t first_frame = 0, last_frame = 0;
   std::vector<std::uint64_t> frames;
@@ -114,9 +165,14 @@ struct ProcedureRecord {
   std::string new_context;     // name of the context it produced, if any
 };
 
+// Where a context comes from: a key file, or derived on the way by an ID update (CTX_B),
+// a KUDOS execution (CTX_TEMP, CTX_NEW) or another ID Context of the same keys.
+enum class ContextKind { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
+
 // A security context the engine knows, from the key files or derived on the way.
 struct ContextRecord {
   std::string name;
+  ContextKind kind = ContextKind::Keys;
   std::string origin;          // "keys", "id-update #1", "kudos #2 CTX_NEW", ...
   Bytes client_id, server_id;  // Sender IDs
   int aead = 10;

@@ -58,7 +58,7 @@ void Engine::track_network(Observed& m) {
       under_new_ids = true;
       w->switched = true;
       if (w->old_pairs.count(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
-        report("NEW_ID_ON_OLD_NETWORK", frame, w->procedure,
+        report(FindingCode::NewIdOnOldNetwork, frame, w->procedure,
                "new IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
                    ", which carried the old IDs");
       }
@@ -69,7 +69,7 @@ void Engine::track_network(Observed& m) {
         if (!m.option.partial_iv.empty() && before.last_piv) {
           const std::uint64_t piv = piv_value(m.option.partial_iv);
           if (piv > *before.last_piv && piv - *before.last_piv <= kPivWindow) {
-            report("PIV_NOT_RESET", frame, w->procedure,
+            report(FindingCode::PivNotReset, frame, w->procedure,
                    std::string("the ") + role_name(s) + "'s first Partial IV under the new IDs (" +
                        std::to_string(piv) + ") continues its old sequence (last " +
                        std::to_string(*before.last_piv) + ")");
@@ -77,7 +77,7 @@ void Engine::track_network(Observed& m) {
         }
         if (before.ip && *before.ip != m.frame.src.ip && before.mac && m.frame.src_mac &&
             *before.mac == *m.frame.src_mac) {
-          report("MAC_UNCHANGED", frame, w->procedure,
+          report(FindingCode::MacUnchanged, frame, w->procedure,
                  std::string("the ") + role_name(s) + " moved from " + before.ip->to_string() + " to " +
                      m.frame.src.ip.to_string() + " but kept MAC " + mac_to_string(*before.mac));
         }
@@ -87,7 +87,7 @@ void Engine::track_network(Observed& m) {
         if (before.last_mid) {
           const unsigned step = static_cast<std::uint16_t>(m.coap.message_id - *before.last_mid);
           if (step >= 1 && step <= kMidWindow) {
-            report("MID_CONTINUES", frame, w->procedure,
+            report(FindingCode::MidContinues, frame, w->procedure,
                    std::string("the ") + role_name(s) + "'s first Message ID under the new IDs (" +
                        std::to_string(m.coap.message_id) + ") continues its old sequence (last " +
                        std::to_string(*before.last_mid) + ")");
@@ -96,20 +96,20 @@ void Engine::track_network(Observed& m) {
       }
       const std::string token_hex = to_hex(m.coap.token);
       if (token && w->old_tokens.count(token) && once("TOKEN_REUSED/" + token_hex)) {
-        report("TOKEN_REUSED", frame, w->procedure, "token " + token_hex + " was used under the old IDs too");
+        report(FindingCode::TokenReused, frame, w->procedure, "token " + token_hex + " was used under the old IDs too");
       }
       if (m.option.kid_context && !m.option.kid_context->empty() && before.kid_context &&
           std::equal(before.kid_context->begin(), before.kid_context->end(),
                      m.option.kid_context->begin(), m.option.kid_context->end()) &&
           once("ID_CONTEXT_UNCHANGED/" + std::string(role_name(s)))) {
-        report("ID_CONTEXT_UNCHANGED", frame, w->procedure,
+        report(FindingCode::IdContextUnchanged, frame, w->procedure,
                "kid context " + to_hex(*before.kid_context) + " is sent in clear before and after the switch");
       }
     } else if (same_ids(m.slot, *w->old_slot)) {
       if (w->switched) {
         if (w->new_pairs.count(pair) && !w->old_pairs.count(pair) &&
             once("OLD_ID_ON_NEW_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
-          report("OLD_ID_ON_NEW_NETWORK", frame, w->procedure,
+          report(FindingCode::OldIdOnNewNetwork, frame, w->procedure,
                  "old IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
                      ", first used with the new IDs");
         }

@@ -1,7 +1,6 @@
 #include "cli/json_report.hpp"
 
-#include "cli/message_json.hpp"
-#include "cli/record_json.hpp"
+#include "cli/json_writer.hpp"
 
 namespace oidu {
 
@@ -25,7 +24,9 @@ void JsonReport::begin_capture(const std::string& file) {
     s->file = std::tmpfile();
     s->empty = true;
   }
-  out_ << "{\"file\": " << ordered_json(file).dump() << ",\n \"messages\": [";
+  std::string name;
+  append_json_string(name, file);
+  out_ << "{\"file\": " << name << ",\n \"messages\": [";
 }
 
 void JsonReport::format_message(const MessageRecord& m, std::string& out) const {
@@ -41,17 +42,20 @@ void JsonReport::on_formatted_message(const MessageRecord&, std::string_view tex
   first_message_ = false;
 }
 
-void JsonReport::spool(Spool& s, const std::string& text) {
+template <typename Record, typename... Options>
+void JsonReport::spool(Spool& s, const Record& record, Options... options) {
   if (!s.file) return;
+  spooled_.clear();
+  append_json(spooled_, record, options...);
   if (!s.empty) std::fputs(",\n  ", s.file);
-  std::fputs(text.c_str(), s.file);
+  std::fwrite(spooled_.data(), 1, spooled_.size(), s.file);
   s.empty = false;
 }
 
-void JsonReport::on_procedure(const ProcedureRecord& p) { spool(procedures_, to_json(p).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
-void JsonReport::on_finding(const Finding& f) { spool(findings_, to_json(f).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
-void JsonReport::on_diagnostic(const Diagnostic& d) { spool(diagnostics_, to_json(d).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
-void JsonReport::on_context(const ContextRecord& c) { spool(contexts_, to_json(c, show_keys_).dump(-1, ' ', false, ordered_json::error_handler_t::replace)); }
+void JsonReport::on_procedure(const ProcedureRecord& p) { spool(procedures_, p); }
+void JsonReport::on_finding(const Finding& f) { spool(findings_, f); }
+void JsonReport::on_diagnostic(const Diagnostic& d) { spool(diagnostics_, d); }
+void JsonReport::on_context(const ContextRecord& c) { spool(contexts_, c, show_keys_); }
 
 void JsonReport::drain(const char* key, Spool& s) {
   out_ << ",\n \"" << key << "\": [";
@@ -71,7 +75,9 @@ void JsonReport::end_capture(const Summary& summary) {
   drain("findings", findings_);
   drain("contexts", contexts_);
   drain("diagnostics", diagnostics_);
-  out_ << ",\n \"summary\": " << to_json(summary).dump(-1, ' ', false, ordered_json::error_handler_t::replace) << "}";
+  spooled_.clear();
+  append_json(spooled_, summary);
+  out_ << ",\n \"summary\": " << spooled_ << "}";
   if (!several_) out_ << "\n";
 }
 

@@ -31,7 +31,9 @@ class JsonReport : public Report {
     std::FILE* file = nullptr;
     bool empty = true;
   };
-  void spool(Spool& s, const std::string& text);
+  // Appends one record's JSON (json_writer.hpp) to its section's spool.
+  template <typename Record, typename... Options>
+  void spool(Spool& s, const Record& record, Options... options);
   void drain(const char* key, Spool& s);
 
   std::ostream& out_;
@@ -41,6 +43,7 @@ class JsonReport : public Report {
   bool first_capture_ = true;
   bool first_message_ = true;
   Spool procedures_, findings_, contexts_, diagnostics_;
+  std::string spooled_;  // one record's JSON, reused
 };
 
 }  // namespace oidu

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iomanip>
 
+#include "analysis/finding_catalogue.hpp"
 #include "cli/text_append.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
@@ -66,7 +67,9 @@ std::string id_update_label(const MessageRecord& m) {
     if (o.number == kOptRecipientId) label += " RID=" + hex_or_empty(o.value);
     if (o.number == kOptRecipientIdAck) label += " ACK=" + hex_or_empty(o.value);
   }
-  if (m.kudos) label += std::string(m.kudos->convergent() ? " conv" : " div") + " x=" + to_hex(Bytes{m.kudos->x});
+  // The context that opened it decides, not the z bit: the older drafts send z = 0 on
+  // convergent messages too.
+  if (m.kudos) label += std::string(m.kudos->convergent ? " conv" : " div") + " x=" + to_hex(Bytes{m.kudos->x});
   return label;
 }
 
@@ -83,7 +86,7 @@ void TextReport::begin_capture(const std::string& file) {
 }
 
 void TextReport::on_context(const ContextRecord& c) {
-  if (c.origin == "keys" && !show_keys_) return;
+  if (c.kind == ContextKind::Keys && !show_keys_) return;
   out_ << "   context " << c.name << " (" << c.origin << "): client " << hex_or_empty(c.client_id)
        << ", server " << hex_or_empty(c.server_id);
   if (c.id_context) out_ << ", ID context " << hex_or_empty(*c.id_context);
@@ -94,7 +97,7 @@ void TextReport::on_context(const ContextRecord& c) {
 void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
     const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, m.role});
+    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, message_role_name(m.role)});
   }
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
@@ -168,7 +171,7 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
     out.put("  {#");
     append_uint(out, *m.procedure);
     out.put(' ');
-    out.put(m.role);
+    out.put(std::string_view(message_role_name(m.role)));
     out.put('}');
   }
   out.put('\n');
@@ -185,9 +188,14 @@ void TextReport::on_diagnostic(const Diagnostic& d) {
 
 void TextReport::end_capture(const Summary& s) {
   constexpr int kWidth = 40;
+  // Procedures end in any order (a KUDOS run may end before an ID update begun earlier).
+  std::stable_sort(procedures_.begin(), procedures_.end(),
+                   [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.id < b.id; });
   for (const auto& p : procedures_) {
-    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), initiated by the "
-         << p.initiator << ", " << p.outcome << ", on " << p.context << "\n";
+    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), ";
+    if (p.started_before_capture) out_ << "started before the capture";
+    else out_ << "initiated by the " << p.initiator;
+    out_ << ", " << p.outcome << ", on " << p.context << "\n";
     out_ << "   old IDs: client " << hex_or_empty(p.old_client_id) << ", server " << hex_or_empty(p.old_server_id);
     if (p.new_client_id) out_ << "; new IDs: client " << hex_or_empty(*p.new_client_id) << ", server " << hex_or_empty(*p.new_server_id);
     if (p.derivation) out_ << "; derivation " << kudos_derivation_name(*p.derivation);
@@ -216,7 +224,7 @@ void TextReport::end_capture(const Summary& s) {
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) { return a.frame < b.frame; });
     for (const auto& f : findings_) {
       out_ << "   frame " << std::setw(6) << std::left << f.frame << " " << std::setw(8) << severity_name(f.severity)
-           << " " << std::setw(24) << f.code << " " << f.message << "\n";
+           << " " << std::setw(24) << finding_name(f.code) << " " << f.message << "\n";
     }
   }
   out_ << "\nSummary: " << s.frames << " frames, " << s.coap_messages << " CoAP messages, "

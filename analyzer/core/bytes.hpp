@@ -41,4 +41,15 @@ inline std::size_t fibonacci_slot(std::uint64_t key, std::size_t size) {
   return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(size)));
 }
 
+// Linear probing over such a table from the home slot of `key`: the index of the first
+// slot for which `stop(slot)` holds. Every flat table of the engine (kid index, exchange
+// index, duplicate filter) probes through here; each keeps a free slot, so probes end.
+template <typename Table, typename Stop>
+std::size_t probe(Table& table, std::uint64_t key, Stop stop) {
+  const std::size_t mask = table.size() - 1;
+  for (std::size_t i = fibonacci_slot(key, table.size());; i = (i + 1) & mask) {
+    if (stop(table[i])) return i;
+  }
+}
+
 }  // namespace oidu

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/message_json.hpp"
+#include "cli/json_writer.hpp"
 #include "cli/text_append.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"

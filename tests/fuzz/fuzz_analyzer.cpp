@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/finding_catalogue.hpp"
 #include "fuzz_check.hpp"
 #include "fuzz_frames.hpp"
 
@@ -25,7 +26,7 @@ class CheckingSink : public EventSink {
   }
   void on_finding(const Finding& f) override {
     check(f.frame <= current_frame, "a finding about a frame not yet processed");
-    check(!f.code.empty(), "a finding without a code");
+    check(static_cast<std::size_t>(f.code) < kFindingCodes, "a finding outside the catalogue");
   }
 };
 
@@ -41,7 +42,7 @@ class TranscriptSink : public CheckingSink {
   }
   void on_finding(const Finding& f) override {
     CheckingSink::on_finding(f);
-    transcript += "finding " + f.code + " " + std::to_string(f.frame) + " " + f.message + "\n";
+    transcript += std::string("finding ") + finding_name(f.code) + " " + std::to_string(f.frame) + " " + f.message + "\n";
   }
   void on_procedure(const ProcedureRecord& p) override {
     transcript += "procedure " + std::to_string(p.id) + " " + p.type + " " + p.outcome + "\n";

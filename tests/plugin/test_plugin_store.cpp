@@ -57,7 +57,7 @@ void expect_same(const oidu::MessageRecord& m, const StoredMessage& s) {
   EXPECT_EQ(s.request_frame, m.request_frame);
   EXPECT_EQ(s.inner_code, m.inner_code);
   EXPECT_EQ(s.procedure, m.procedure);
-  EXPECT_EQ(s.role, m.role);
+  EXPECT_EQ(s.role, oidu::message_role_name(m.role));
   EXPECT_EQ(s.peer_states, m.peer_states);
 
   // The stored plaintext, parsed as the tree parses it, is the decrypted inner message.
@@ -158,7 +158,7 @@ oidu::MessageRecord full_record(std::uint64_t frame) {
   m.inner_options = {{11, {'a'}}, {oidu::kOptRecipientId, {0x78}}, {2000, oidu::Bytes(300, 0x5a)}};
   m.payload = {'h', 'i'};
   m.procedure = 0;  // present, with the smallest value
-  m.role = "offer";
+  m.role = oidu::MessageRole::Offer;
   m.peer_states = "client BUSY, server IDLE";
   m.problem = "retransmission of frame 1";
   return m;
@@ -184,7 +184,7 @@ TEST(MessageStore, AbsentAndEmptyPartsStayApart) {
 TEST(MessageStore, SeveralMessagesPerFrameInTheOrderAdded) {
   MessageStore store;
   oidu::MessageRecord a = full_record(7), b = full_record(7), late = full_record(5);
-  b.role = "ack";
+  b.role = oidu::MessageRole::Ack;
   store.add(a);
   store.add(b);
   store.add(late);  // out of frame order: still found

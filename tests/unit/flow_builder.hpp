@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/finding_catalogue.hpp"
 #include "core/context.hpp"
 #include "core/kudos_derive.hpp"
 #include "wire/coap.hpp"
@@ -341,7 +342,7 @@ struct Result : EventSink {
   std::vector<Finding> with_code(const std::string& code) const {
     std::vector<Finding> out;
     for (const auto& f : findings)
-      if (f.code == code) out.push_back(f);
+      if (finding_name(f.code) == code) out.push_back(f);
     return out;
   }
   std::size_t count(const std::string& code) const { return with_code(code).size(); }
@@ -364,7 +365,7 @@ struct Result : EventSink {
   // "CODE@frame, ..." for failure messages.
   std::string describe() const {
     std::string out;
-    for (const auto& f : findings) out += f.code + "@" + std::to_string(f.frame) + " ";
+    for (const auto& f : findings) out += finding_name(f.code) + ("@" + std::to_string(f.frame)) + " ";
     return out;
   }
 };

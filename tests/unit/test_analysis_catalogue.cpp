@@ -38,23 +38,26 @@ const std::map<std::string, Severity> kTable = {
     {"TOKEN_REUSED", Severity::Info},
     // Appended to the issue's table.
     {"OFFERED_IDS_EQUAL", Severity::Error},
+    {"STARTED_BEFORE_CAPTURE", Severity::Info},
 };
 
 TEST(FindingCatalogue, MatchesTheIssueTable) {
   const auto catalogue = finding_catalogue();
   EXPECT_EQ(catalogue.size(), kTable.size());
   for (const auto& spec : catalogue) {
-    const auto it = kTable.find(spec.code);
-    ASSERT_NE(it, kTable.end()) << spec.code << " has no entry (and no tests) here";
-    EXPECT_EQ(spec.severity, it->second) << spec.code;
-    EXPECT_NE(std::string(spec.when), "") << spec.code;
+    const auto it = kTable.find(spec.name);
+    ASSERT_NE(it, kTable.end()) << spec.name << " has no entry (and no tests) here";
+    EXPECT_EQ(spec.severity, it->second) << spec.name;
+    EXPECT_NE(std::string(spec.when), "") << spec.name;
+    EXPECT_EQ(&finding_spec(spec.code), &spec) << spec.name;
   }
-  for (const auto& [code, severity] : kTable) {
-    const FindingSpec* spec = finding_spec(code);
-    ASSERT_NE(spec, nullptr) << code;
-    EXPECT_EQ(spec->severity, severity) << code;
+  for (const auto& [name, severity] : kTable) {
+    const auto code = finding_code(name);
+    ASSERT_TRUE(code.has_value()) << name;
+    EXPECT_EQ(finding_spec(*code).severity, severity) << name;
+    EXPECT_EQ(finding_name(*code), name);
   }
-  EXPECT_EQ(finding_spec("NO_SUCH_CODE"), nullptr);
+  EXPECT_FALSE(finding_code("NO_SUCH_CODE").has_value());
 }
 
 }  // namespace

@@ -230,7 +230,7 @@ TEST(IdUpdateFindings, ErrorResponseWithoutRidAbortsCleanly) {
   EXPECT_EQ(r->count("ERROR_RESPONSE_WITH_RID"), 0u) << r->describe();
   ASSERT_EQ(r->procedures.size(), 1u);
   EXPECT_EQ(r->procedures[0].outcome, "aborted");
-  EXPECT_EQ(r->message(abort).role, "abort");
+  EXPECT_EQ(r->message(abort).role, MessageRole::Abort);
   // An aborted procedure ended without confirmation.
   expect_one(*r, "PROCEDURE_FAILED", abort, Severity::Info);
   EXPECT_EQ(r->count("NO_CONTINUATION"), 0u) << r->describe();
@@ -295,7 +295,7 @@ TEST(IdUpdateFindings, UsedBeforeConfirmed) {
   ASSERT_EQ(r->message(premature).status, DecryptStatus::Decrypted)
       << r->message(premature).problem;
   expect_one(*r, "USED_BEFORE_CONFIRMED", premature, Severity::Error);
-  EXPECT_EQ(r->message(premature).role, "premature-use");
+  EXPECT_EQ(r->message(premature).role, MessageRole::PrematureUse);
 }
 
 TEST(IdUpdateFindings, UsingNewIdsOnceOwnConditionHoldsIsFine) {

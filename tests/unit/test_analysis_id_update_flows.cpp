@@ -38,9 +38,9 @@ TEST(IdUpdateFlows, ClientInitiatedAsInFigure) {
   EXPECT_EQ(p.new_server_id, b({0x42}));
   EXPECT_FALSE(p.new_context.empty());
 
-  EXPECT_EQ(r->message(e.req[1]).role, "offer");
-  EXPECT_EQ(r->message(e.resp[1]).role, "offer+ack");
-  EXPECT_EQ(r->message(e.req[2]).role, "ack");
+  EXPECT_EQ(r->message(e.req[1]).role, MessageRole::Offer);
+  EXPECT_EQ(r->message(e.resp[1]).role, MessageRole::OfferAck);
+  EXPECT_EQ(r->message(e.req[2]).role, MessageRole::Ack);
   for (std::uint64_t fr = 1; fr <= e.resp[4]; ++fr) {
     EXPECT_EQ(r->message(fr).status, DecryptStatus::Decrypted) << "frame " << fr;
   }

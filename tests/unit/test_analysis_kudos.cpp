@@ -85,9 +85,9 @@ TEST(Kudos, InitiatedWithARequestAsInExample) {
   EXPECT_EQ(p.server_peer.final_state, "IDLE");
   EXPECT_EQ(p.first_frame, e.req1);
 
-  EXPECT_EQ(r->message(e.req1).role, "divergent");
-  EXPECT_EQ(r->message(e.resp1).role, "convergent");
-  EXPECT_EQ(r->message(e.req2).role, "key-confirmation");
+  EXPECT_EQ(r->message(e.req1).role, MessageRole::Divergent);
+  EXPECT_EQ(r->message(e.resp1).role, MessageRole::Convergent);
+  EXPECT_EQ(r->message(e.req2).role, MessageRole::KeyConfirmation);
   for (std::uint64_t fr : {e.req1, e.resp1, e.req2, e.resp2}) {
     EXPECT_EQ(r->message(fr).status, DecryptStatus::Decrypted) << "frame " << fr;
   }
@@ -130,9 +130,9 @@ TEST(Kudos, InitiatedWithAResponseAsInExample) {
   EXPECT_EQ(p.server_peer.completed_at, req2);
   EXPECT_EQ(p.client_peer.completed_at, resp2);
   EXPECT_EQ(r->message(req1).procedure, std::nullopt);
-  EXPECT_EQ(r->message(resp1).role, "divergent");
-  EXPECT_EQ(r->message(req2).role, "convergent");
-  EXPECT_EQ(r->message(resp2).role, "key-confirmation");
+  EXPECT_EQ(r->message(resp1).role, MessageRole::Divergent);
+  EXPECT_EQ(r->message(req2).role, MessageRole::Convergent);
+  EXPECT_EQ(r->message(resp2).role, MessageRole::KeyConfirmation);
   for (std::uint64_t fr : {req1, resp1, req2, resp2}) {
     EXPECT_EQ(r->message(fr).status, DecryptStatus::Decrypted) << "frame " << fr;
   }
@@ -290,7 +290,7 @@ TEST(KudosFindings, SameBBitAfterLostResponseAsInExample) {
   const ProcedureRecord& p = only_kudos(*r);
   EXPECT_EQ(p.outcome, "success");
   EXPECT_EQ(p.first_frame, req1);
-  EXPECT_EQ(r->message(req2).role, "divergent");
+  EXPECT_EQ(r->message(req2).role, MessageRole::Divergent);
   EXPECT_EQ(p.client_peer.completed_at, resp2);
   EXPECT_EQ(p.server_peer.completed_at, req3);
   EXPECT_TRUE(r->findings.empty()) << r->describe();

@@ -178,7 +178,7 @@ TEST(Robustness, WrongKeyFailsEveryRequestWithoutCrashing) {
     for (const auto& fnd : r->with_code("DECRYPT_FAILED")) reported |= fnd.frame == e.req[i];
     EXPECT_TRUE(reported) << "Request #" << i << ": " << r->describe();
   }
-  for (const auto& fnd : r->findings) EXPECT_EQ(fnd.code, "DECRYPT_FAILED");
+  for (const auto& fnd : r->findings) EXPECT_EQ(fnd.code, FindingCode::DecryptFailed);
   EXPECT_TRUE(r->procedures.empty());
   EXPECT_EQ(r->summary.decrypted, 0u);
   EXPECT_EQ(r->summary.undecryptable, 8u);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/finding_catalogue.hpp"
 #include "capture/capture.hpp"
 #include "keys/keys.hpp"
 #include "sim/simulator.hpp"
@@ -84,7 +85,7 @@ TEST(SimScale, TrafficIsCleanForTheAnalyzer) {
   analyzer.finish();
 
   for (const auto& finding : sink.findings)
-    ADD_FAILURE() << finding.code << " at frame " << finding.frame << ": " << finding.message;
+    ADD_FAILURE() << finding_name(finding.code) << " at frame " << finding.frame << ": " << finding.message;
   EXPECT_EQ(analyzer.summary().undecryptable, 0u);
   unsigned succeeded = 0;
   for (const auto& p : sink.procedures) {
