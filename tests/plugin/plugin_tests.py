@@ -34,7 +34,7 @@ CATALOGUE = {
     "OLD_ID_ON_NEW_NETWORK": "warning", "PIV_NOT_RESET": "warning", "MAC_UNCHANGED": "warning",
     "ID_CONTEXT_UNCHANGED": "warning", "KUDOS_NO_FS_DOWNGRADE": "warning",
     "DECRYPT_FAILED": "warning", "NO_CONTINUATION": "info", "PROCEDURE_FAILED": "info",
-    "MID_CONTINUES": "info", "TOKEN_REUSED": "info",
+    "MID_CONTINUES": "info", "TOKEN_REUSED": "info", "STARTED_BEFORE_CAPTURE": "info",
 }
 # Wireshark's expert severities (epan/proto.h PI_*), as -T fields prints them.
 WS_SEVERITY = {"error": 0x00800000, "warning": 0x00600000, "info": 0x00400000}
