@@ -141,7 +141,6 @@ struct Engine {
   void track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv, ByteView ciphertext);
 };
 
-std::uint64_t piv_value(ByteView piv);  // big-endian, up to 8 bytes
 
 // The parts of a ProcedureRecord that ID update and KUDOS share.
 ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,

@@ -46,12 +46,6 @@ ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initia
   return rec;
 }
 
-std::uint64_t piv_value(ByteView piv) {
-  std::uint64_t v = 0;
-  for (auto b : piv) v = (v << 8) | b;
-  return v;
-}
-
 Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
     : config(std::move(cfg)), keys(std::move(k)), sink(s) {
   for (const auto& entry : keys) {

@@ -20,16 +20,11 @@ bool sends_own_mid(const CoapMessage& coap) {
   return coap.type == CoapType::Con || coap.type == CoapType::Non;
 }
 
-// Linux loopback (tcpdump -i lo) records a pseudo-Ethernet header with all-zero addresses:
-// no interface sent it, so it cannot "stay the same" across a move between loopback
-// addresses (seen on aiocoap and libcoap migrating 127.0.0.1 -> 127.0.0.2).
-bool real_mac(const std::optional<MacAddress>& mac) {
-  return mac && std::any_of(mac->begin(), mac->end(), [](auto b) { return b != 0; });
-}
-
 void remember(PeerTraffic& t, const Observed& m) {
   t.ip = m.frame.src.ip;
-  if (real_mac(m.frame.src_mac)) t.mac = m.frame.src_mac;
+  // A loopback capture's all-zero MAC cannot "stay the same" across a move between
+  // loopback addresses (seen on aiocoap and libcoap migrating 127.0.0.1 -> 127.0.0.2).
+  if (m.frame.src_mac && names_interface(*m.frame.src_mac)) t.mac = m.frame.src_mac;
   if (!m.option.partial_iv.empty()) t.last_piv = piv_value(m.option.partial_iv);
   if (sends_own_mid(m.coap)) t.last_mid = m.coap.message_id;
   if (m.option.kid_context && !m.option.kid_context->empty()) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -207,6 +208,10 @@ std::string Endpoint::to_string() const {
   const std::string address = ip.to_string();
   const std::string port_text = std::to_string(port);
   return ip.version == 6 ? "[" + address + "]:" + port_text : address + ":" + port_text;
+}
+
+bool names_interface(const MacAddress& mac) {
+  return std::any_of(mac.begin(), mac.end(), [](std::uint8_t b) { return b != 0; }) && (mac[0] & 1) == 0;
 }
 
 std::string mac_to_string(const MacAddress& mac) {

@@ -31,6 +31,9 @@ struct Endpoint {
 
 using MacAddress = std::array<std::uint8_t, 6>;
 std::string mac_to_string(const MacAddress& mac);  // "02:00:00:00:00:01"
+// Whether a source MAC names an interface: Linux loopback (tcpdump -i lo) records a
+// pseudo-Ethernet header with all-zero addresses, and a group address is no sender.
+bool names_interface(const MacAddress& mac);
 
 // One frame of the capture. `udp_payload` is a view into the reader's buffer, valid
 // until the next call to next().

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "wire/oscore_option.hpp"
+
 namespace oidu::exposure {
 namespace {
 
@@ -20,17 +22,6 @@ constexpr std::size_t kMaxOpenRequests = 65536;
 constexpr std::size_t kMaxTimingCandidates = 64;
 
 std::pair<IpAddress, IpAddress> ip_pair(const MessageRecord& m) { return std::minmax(m.src.ip, m.dst.ip); }
-
-std::uint64_t piv_number(const Bytes& piv) {
-  std::uint64_t v = 0;
-  for (auto b : piv) v = (v << 8) | b;
-  return v;
-}
-
-// An all-zero or multicast MAC identifies nobody (loopback captures have 00:00:00:00:00:00).
-bool identifying(const MacAddress& mac) {
-  return std::any_of(mac.begin(), mac.end(), [](std::uint8_t b) { return b != 0; }) && (mac[0] & 1) == 0;
-}
 
 bool own_mid(const MessageRecord& m) { return m.type == "CON" || m.type == "NON"; }
 
@@ -148,8 +139,8 @@ void Observer::on_new_identity(std::uint32_t id, const MessageRecord& m) {
   identity.first_time_us = m.time_us;
   identity.last_time_us = m.time_us;
   identities_.push_back(std::move(identity));
-  history_.emplace_back();
   ServerIndex& server = servers_[m.dst];
+  history_.emplace_back().server = &server;
   server.ids.push_back(id);
   server.by_last_time.emplace(m.time_us, id);
 }
@@ -182,7 +173,7 @@ void Observer::compare_request(std::uint32_t id, const MessageRecord& m, bool fi
   }
   // Counters and timing only mean something towards the same server.
   compare_counters(id, m, true);
-  ServerIndex& server = servers_[b.server];
+  ServerIndex& server = *history_[id - 1].server;
   const auto window_us = static_cast<std::int64_t>(config_.timing_window_s * 1e6);
   // The identities heard from last within the window before this one started, the most
   // recent first; beyond kMaxTimingCandidates the anonymity set says enough.
@@ -229,11 +220,11 @@ void Observer::compare_first_response(std::uint32_t id, const MessageRecord& m) 
 // The first Partial IV and Message ID of the new identity's client (requests) or server
 // (responses) against the ones each earlier identity towards that server ended with.
 void Observer::compare_counters(std::uint32_t id, const MessageRecord& m, bool client_side) {
-  ServerIndex& server = servers_[identities_[id - 1].server];
+  const ServerIndex& server = *history_[id - 1].server;
   const auto& pivs = client_side ? server.by_client_piv : server.by_server_piv;
   const auto& mids = client_side ? server.by_client_mid : server.by_server_mid;
   if (!m.partial_iv.empty()) {
-    const std::uint64_t piv = piv_number(m.partial_iv);
+    const std::uint64_t piv = piv_value(m.partial_iv);
     SolePredecessor sole(id);
     sole.scan(pivs, piv > kPivWindow ? piv - kPivWindow : std::uint64_t{0}, std::optional<std::uint64_t>(piv));
     if (const auto a = sole.result()) add_evidence(a, id, Evidence::PivContinues, m.frame);
@@ -268,7 +259,7 @@ void Observer::add_evidence(std::uint32_t from, std::uint32_t to, Evidence e, st
 void Observer::remember(std::uint32_t id, const MessageRecord& m, bool request) {
   Identity& identity = identities_[id - 1];
   History& h = history_[id - 1];
-  ServerIndex& server = servers_[identity.server];
+  ServerIndex& server = *h.server;
   server.by_last_time.erase({identity.last_time_us, id});
   ++identity.messages;
   identity.last_frame = m.frame;
@@ -283,13 +274,13 @@ void Observer::remember(std::uint32_t id, const MessageRecord& m, bool request) 
   const bool has_piv = !m.partial_iv.empty();
   if (request) {
     remember_bounded(identity.clients, m.src);
-    if (m.src_mac && identifying(*m.src_mac) && remember_bounded(identity.macs, *m.src_mac)) {
+    if (m.src_mac && names_interface(*m.src_mac) && remember_bounded(identity.macs, *m.src_mac)) {
       compare_new_mac(id, m);
       index_add(by_mac_, *m.src_mac, id);
     }
     if (identity.kid_context && h.requests == 1) index_add(by_kid_context_, *identity.kid_context, id);
     if (has_piv) {
-      const std::uint64_t piv = piv_number(m.partial_iv);
+      const std::uint64_t piv = piv_value(m.partial_iv);
       reindex(server.by_client_piv, h.last_client_piv, piv, id);
       h.last_client_piv = piv;
       identity.piv_min = std::min(identity.piv_min.value_or(piv), piv);
@@ -311,7 +302,7 @@ void Observer::remember(std::uint32_t id, const MessageRecord& m, bool request) 
     }
   } else {
     if (has_piv) {
-      const std::uint64_t piv = piv_number(m.partial_iv);
+      const std::uint64_t piv = piv_value(m.partial_iv);
       reindex(server.by_server_piv, h.last_server_piv, piv, id);
       h.last_server_piv = piv;
     }
@@ -340,7 +331,7 @@ void Observer::finish() {
     if (link.evidence.has(Evidence::Timing)) {
       // Identities appear in frame order, which is time order in a capture: the ones that
       // started within the window after `from` went quiet are one contiguous run.
-      const auto& ids = servers_[a.server].ids;
+      const auto& ids = history_[link.from - 1].server->ids;
       const auto starts_before = [this](std::int64_t t) {
         return [this, t](std::uint32_t c) { return identities_[c - 1].first_time_us < t; };
       };
@@ -358,10 +349,11 @@ void Observer::finish() {
 }
 
 const Link* Observer::link(std::uint32_t from, std::uint32_t to) const {
-  for (const auto& l : links_) {
-    if (l.from == from && l.to == to) return &l;
-  }
-  return nullptr;
+  const auto before = [](const Link& l, const std::pair<std::uint32_t, std::uint32_t>& key) {
+    return std::pair{l.to, l.from} < key;
+  };
+  const auto it = std::lower_bound(links_.begin(), links_.end(), std::pair{to, from}, before);
+  return it != links_.end() && it->from == from && it->to == to ? &*it : nullptr;
 }
 
 }  // namespace oidu::exposure

@@ -63,8 +63,17 @@ class Observer {
   const Link* link(std::uint32_t from, std::uint32_t to) const;
 
  private:
+  // Per server endpoint: the identities towards it, ordered by what their successors are
+  // compared with, so that a new identity finds its candidates without a scan of all.
+  struct ServerIndex {
+    std::vector<std::uint32_t> ids;                          // in order of appearance
+    std::set<std::pair<std::int64_t, std::uint32_t>> by_last_time;
+    std::set<std::pair<std::uint64_t, std::uint32_t>> by_client_piv, by_server_piv;
+    std::set<std::pair<std::uint16_t, std::uint32_t>> by_client_mid, by_server_mid;
+  };
   // What the observer remembers of an identity's traffic to compare its successors with.
   struct History {
+    ServerIndex* server = nullptr;                           // its server's index (map nodes stay put)
     std::vector<std::pair<IpAddress, IpAddress>> ip_pairs;   // unordered pairs, bounded
     std::deque<Bytes> tokens;                                 // the latest request tokens
     std::optional<std::uint64_t> last_client_piv, last_server_piv;
@@ -86,14 +95,6 @@ class Observer {
     std::size_t operator()(const IdentityKey& k) const;
   };
 
-  // Per server endpoint: the identities towards it, ordered by what their successors are
-  // compared with, so that a new identity finds its candidates without a scan of all.
-  struct ServerIndex {
-    std::vector<std::uint32_t> ids;                          // in order of appearance
-    std::set<std::pair<std::int64_t, std::uint32_t>> by_last_time;
-    std::set<std::pair<std::uint64_t, std::uint32_t>> by_client_piv, by_server_piv;
-    std::set<std::pair<std::uint16_t, std::uint32_t>> by_client_mid, by_server_mid;
-  };
   template <class Key>
   using IdsBy = std::map<Key, std::vector<std::uint32_t>>;
 

@@ -147,4 +147,10 @@ Bytes encode_oscore_option(const OscoreOptionFields& fields) {
   return out;
 }
 
+std::uint64_t piv_value(ByteView piv) {
+  std::uint64_t v = 0;
+  for (auto b : piv) v = (v << 8) | b;
+  return v;
+}
+
 }  // namespace oidu

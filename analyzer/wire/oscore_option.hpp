@@ -45,4 +45,7 @@ struct OscoreOptionFields {
 };
 Bytes encode_oscore_option(const OscoreOptionFields& fields);
 
+// The number a Partial IV stands for (big-endian, up to 8 bytes).
+std::uint64_t piv_value(ByteView piv);
+
 }  // namespace oidu
