@@ -15,11 +15,6 @@
 
 namespace oidu {
 
-enum class Role { Client = 0, Server = 1 };
-inline Role other(Role r) { return r == Role::Client ? Role::Server : Role::Client; }
-inline std::size_t idx(Role r) { return static_cast<std::size_t>(r); }
-const char* role_name(Role r);
-
 // One peer of an ID update procedure (draft-ietf-core-oscore-id-update section 2.1).
 struct IdUpdatePeer {
   std::optional<Bytes> offered;
@@ -54,9 +49,6 @@ struct IdUpdateProcedure {
   // response, as in the drafts' figures (Response #4).
   std::optional<std::uint64_t> closing_request;
 };
-
-enum class KudosState { Idle, Busy, Pending };
-const char* kudos_state_name(KudosState s);
 
 struct KudosPeer {
   KudosState state = KudosState::Idle;

@@ -107,7 +107,7 @@ struct Engine {
   // Hands the sink every waiting context up to the first one whose Sender IDs are not
   // settled; all of them with `all`.
   void report_settled_contexts(bool all);
-  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, ContextKind kind,
+  ContextSlot& add_slot(Association& assoc, std::string name, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
 
@@ -143,8 +143,8 @@ struct Engine {
 
 
 // The parts of a ProcedureRecord that ID update and KUDOS share.
-ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
+ProcedureRecord procedure_record(std::uint32_t id, ProcedureType type, Role initiator,
+                                 Outcome outcome, ProcedureMode mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints);
 

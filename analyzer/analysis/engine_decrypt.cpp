@@ -35,12 +35,10 @@ bool has_bootstrap(const ContextSlot& base) {
 
 }  // namespace
 
-ContextSlot& Engine::add_slot(Association& assoc, std::string name, std::string origin,
-                              ContextKind kind, std::shared_ptr<SecurityContext> context,
+ContextSlot& Engine::add_slot(Association& assoc, std::string name, ContextKind kind, std::shared_ptr<SecurityContext> context,
                               Bytes client_id, Bytes server_id, std::uint32_t procedure) {
   ContextSlot slot;
   slot.name = std::move(name);
-  slot.origin = std::move(origin);
   slot.kind = kind;
   slot.context = std::move(context);
   slot.client_id = std::move(client_id);
@@ -59,7 +57,7 @@ void Engine::report_settled_contexts(bool all) {
     const auto [slot, frame] = unreported_contexts.front();
     if (!all && !slot->association->oriented) return;
     const ContextMaterial& m = slot->context->material();
-    sink.on_context(ContextRecord{slot->name, slot->kind, slot->origin, slot->client_id, slot->server_id, m.aead,
+    sink.on_context(ContextRecord{slot->name, slot->origin(), slot->client_id, slot->server_id, m.aead,
                                   hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
                                   frame});
     unreported_contexts.pop_front();
@@ -79,7 +77,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   ContextMaterial mat = m;
   mat.id_context = id_context;
   return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
-                  "id-context " + to_hex(id_context), ContextKind::IdContext,
+                  ContextKind::IdContext,
                   std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0);
 }
 
@@ -276,7 +274,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     rec.status = DecryptStatus::Decrypted;
     rec.problem.clear();
     rec.context = slot->name;
-    rec.context_origin = slot->origin;
+    rec.context_origin = slot->origin();
     rec.inner_code = inner->code;
     rec.inner_options.clear();
     for (const auto& o : inner->body.options) {

@@ -15,19 +15,16 @@ constexpr std::uint8_t kUnauthorized = 0x81;        // 4.01
 
 std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
 
-std::string describe(const IdUpdateProcedure& p) {
-  std::string out;
+std::array<PeerState, 2> peer_states(const IdUpdateProcedure& p) {
+  std::array<PeerState, 2> out;
   for (Role role : {Role::Client, Role::Server}) {
     const IdUpdatePeer& peer = p.peers[idx(role)];
-    if (!out.empty()) out += "; ";
-    out += role_name(role);
-    out += peer.offered ? " offered " + hex_or_empty(*peer.offered) : " no offer";
-    out += ", acks sent " + std::to_string(peer.acks_sent) + " received " +
-           std::to_string(peer.acks_received);
-    if (peer.completed_at) out += ", completed at " + std::to_string(*peer.completed_at);
+    out[idx(role)] = PeerState{peer.offered, peer.acks_sent, peer.acks_received, peer.completed_at, std::nullopt};
   }
   return out;
 }
+
+std::string describe(const IdUpdateProcedure& p) { return peer_states_text(peer_states(p)); }
 
 }  // namespace
 
@@ -39,7 +36,7 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
     if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
   ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
-                               "id-update #" + std::to_string(p.id), ContextKind::IdUpdate,
+                               ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
   // From now on the new IDs can be used, prematurely or not: watch what an observer
@@ -164,7 +161,7 @@ void Engine::track_id_update(Observed& m) {
       p->frames.push_back(frame);
       m.rec.procedure = p->id;
       m.rec.role = ack ? MessageRole::Ack : MessageRole::InProcedure;
-      m.rec.peer_states = describe(*p);
+      m.rec.peer_states = peer_states(*p);
       end_id_update(a, IdUpdateEnd::BothCompleted, frame);
       return;
     }
@@ -300,7 +297,7 @@ void Engine::track_id_update(Observed& m) {
 
   if (aborts) {
     m.rec.role = MessageRole::Abort;
-    m.rec.peer_states = describe(*p);
+    m.rec.peer_states = peer_states(*p);
     end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
     return;
   }
@@ -319,7 +316,7 @@ void Engine::track_id_update(Observed& m) {
     if (!peer.completed_at && id_update_peer_completed(*p, peer)) peer.completed_at = frame;
   }
   if (!m.rec.role) m.rec.role = role.value_or(MessageRole::InProcedure);
-  m.rec.peer_states = describe(*p);
+  m.rec.peer_states = peer_states(*p);
   if (p->peers[0].completed_at && p->peers[1].completed_at) {
     if (m.coap.is_request()) {
       p->closing_request = frame;
@@ -332,12 +329,12 @@ void Engine::track_id_update(Observed& m) {
 void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame) {
   IdUpdateProcedure& p = *a.id_update;
   const Outcome outcome = id_update_outcome(p, end);
-  ProcedureRecord rec = procedure_record(p.id, "id-update", p.initiator, outcome,
-                                         p.integrated ? "integrated" : "standalone", p.ctx_a,
+  ProcedureRecord rec = procedure_record(p.id, ProcedureType::IdUpdate, p.initiator, outcome,
+                                         p.integrated ? ProcedureMode::Integrated : ProcedureMode::Standalone, p.ctx_a,
                                          p.frames, p.endpoints);
   rec.started_before_capture = p.started_before_capture;
   // Who sent the first Recipient-ID is not in the capture.
-  if (p.started_before_capture) rec.initiator = "unknown";
+  if (p.started_before_capture) rec.initiator.reset();
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
     peer.offered = p.peers[idx(role)].offered;

@@ -23,7 +23,7 @@ constexpr std::size_t kMaxTimingCandidates = 64;
 
 std::pair<IpAddress, IpAddress> ip_pair(const MessageRecord& m) { return std::minmax(m.src.ip, m.dst.ip); }
 
-bool own_mid(const MessageRecord& m) { return m.type == "CON" || m.type == "NON"; }
+bool own_mid(const MessageRecord& m) { return m.type == CoapType::Con || m.type == CoapType::Non; }
 
 // Adds `value` unless known or the list is full; true when added.
 template <class T>
