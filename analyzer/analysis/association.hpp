@@ -1,6 +1,6 @@
 // The state the engine keeps per pair of peers sharing a context lineage: what each peer
-// did under the current IDs, the ongoing ID update and KUDOS executions, and what the
-// network showed before the switch to new IDs. Plain data; the trackers own the logic.
+// did under the current IDs and the ongoing ID update and KUDOS executions. Plain data;
+// the trackers own the logic (the network watch keeps its own state, network_watch.hpp).
 #pragma once
 #include <array>
 #include <map>
@@ -71,29 +71,6 @@ struct KudosExecution {
   std::array<Endpoint, 2> endpoints;
 };
 
-// What one peer showed on the network under the IDs in use before a switch.
-struct PeerTraffic {
-  std::optional<IpAddress> ip;
-  std::optional<MacAddress> mac;
-  std::optional<std::uint64_t> last_piv;
-  std::optional<std::uint16_t> last_mid;
-  std::optional<Bytes> kid_context;     // last kid context it sent in clear
-};
-
-// Privacy watch for one switch from old IDs (CTX_A) to new IDs (CTX_B).
-struct SwitchWatch {
-  std::uint32_t procedure = 0;
-  ContextSlot* old_slot = nullptr;
-  ContextSlot* new_slot = nullptr;
-  std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
-  std::array<PeerTraffic, 2> before;
-  std::array<bool, 2> seen_new{false, false};
-  std::array<bool, 2> seen_new_mid{false, false};
-  std::set<std::uint64_t> old_tokens;   // fingerprints of tokens used under the old IDs
-  bool switched = false;
-  std::set<std::string> reported;       // "<code>/<detail>": each leak once
-};
-
 // Recipient-ID-Ack from one peer while no ID update is known: either a stray
 // acknowledgement (ACK_MISMATCH) or a procedure whose offers came before the capture.
 // The other peer's next message tells which: it acknowledges too, or it does not.
@@ -124,15 +101,6 @@ struct Association {
   std::optional<Bytes> last_offers[2];            // its offers, for late acks
   std::optional<AckWithoutOffer> ack_without_offer;  // undecided, see AckWithoutOffer
   std::unique_ptr<KudosExecution> kudos;          // ongoing
-
-  // Network history of the current IDs (for the switch watches), bounded.
-  std::array<PeerTraffic, 2> traffic;
-  std::set<std::pair<IpAddress, IpAddress>> pairs;
-  // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
-  // the same however long it talks.
-  std::array<std::uint64_t, 16> recent_tokens{};
-  std::size_t next_token = 0;
-  std::vector<std::unique_ptr<SwitchWatch>> switches;
 };
 
 }  // namespace oidu

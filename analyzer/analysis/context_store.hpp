@@ -16,7 +16,6 @@
 namespace oidu {
 
 struct Association;
-struct PivHistory;
 
 struct ContextSlot {
   std::uint32_t id = 0;
@@ -27,10 +26,6 @@ struct ContextSlot {
   Association* association = nullptr;
   std::uint32_t procedure = 0;  // the procedure that derived it (0 for keys)
   bool retired = false;         // replaced; kept for late messages until dropped
-  // The nonce histories (nonce_tracker.cpp) its messages used last, by their table key:
-  // a message finds its history here without a lookup in the engine-wide table.
-  std::array<std::pair<std::uint64_t, PivHistory*>, 4> recent_nonce_histories{};
-  std::size_t next_nonce_history = 0;
 
   ContextOrigin origin() const {
     return {kind, procedure, kind == ContextKind::IdContext ? context->material().id_context.value_or(Bytes{}) : Bytes{}};

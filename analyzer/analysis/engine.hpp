@@ -1,6 +1,7 @@
 // Internal: the engine behind Analyzer. Its methods are split by job across
 // engine_intake.cpp (frames to records), engine_decrypt.cpp (which context opens what),
-// id_update_tracker.cpp, kudos_tracker.cpp, switch_tracker.cpp and nonce_tracker.cpp.
+// id_update_tracker.cpp and kudos_tracker.cpp; the network watch (network_watch.hpp) and
+// the nonce tracker (nonce_tracker.hpp) are classes that own their state.
 #pragma once
 #include <array>
 #include <deque>
@@ -13,32 +14,16 @@
 #include "analysis/association.hpp"
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
+#include "analysis/finding_reporter.hpp"
+#include "analysis/network_watch.hpp"
+#include "analysis/nonce_tracker.hpp"
+#include "analysis/observed.hpp"
 #include "analysis/outcome_rules.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
 
 namespace oidu {
 
-// One verified OSCORE message, as the trackers see it.
-struct Observed {
-  MessageRecord& rec;
-  const Frame& frame;
-  const CoapMessage& coap;
-  const OscoreOption& option;
-  const InnerMessage& inner;
-  Association& assoc;
-  ContextSlot& slot;
-  Role sender;
-  PendingRequest* request;   // responses: the request answered
-};
-
-// Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
-// seen (memory grows with gaps, not messages) plus digests of the latest ones.
-struct PivHistory {
-  std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
-  std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
-  std::size_t next = 0;
-};
 
 // A context to try on a message, and how it came to be.
 struct DecryptCandidate {
@@ -49,7 +34,7 @@ struct DecryptCandidate {
   KudosDerivation derivation = KudosDerivation::Draft14;
 };
 
-struct Engine {
+struct Engine final : FindingReporter {
   Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
 
   AnalyzerConfig config;
@@ -60,7 +45,8 @@ struct Engine {
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
   DuplicateFilter duplicates;
-  std::unordered_map<std::uint64_t, PivHistory> nonces;  // fingerprint(key, nonce id) -> PIVs, never erased
+  NonceTracker nonces;
+  NetworkWatch network;
   std::uint32_t next_procedure = 1;
   std::int64_t last_time_us = 0;
   std::int64_t last_expiry_us = 0;
@@ -91,7 +77,7 @@ struct Engine {
   // engine_prefetch.cpp
   void process_batch(std::span<const Frame> frames);
   void report(FindingCode code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
-              std::string message);
+              std::string message) override;
   void diagnose(std::uint64_t frame, std::string message);
 
   // engine_decrypt.cpp
@@ -133,12 +119,6 @@ struct Engine {
                          const OscoreOption& option, const Frame& frame);
   void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
   void end_kudos(Association& assoc, KudosEnd end);
-
-  // switch_tracker.cpp
-  void track_network(Observed& m);
-
-  // nonce_tracker.cpp
-  void track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv, ByteView ciphertext);
 };
 
 

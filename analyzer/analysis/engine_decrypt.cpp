@@ -298,10 +298,12 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
     note_loss_of_state(m);
-    track_nonce(m, sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv, ciphertext);
+    nonces.observe(NonceUse{frame.number, rec.procedure, slot->id, &slot->name, sc.key_digest(in.sender_id),
+                            in.nonce_id, in.nonce_piv, ciphertext},
+                   *this);
     track_kudos(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
-    track_network(m);
+    network.observe(m, *this);
     if (request) exchanges.complete(*request);
     return;
   }

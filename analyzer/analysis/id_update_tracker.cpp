@@ -39,18 +39,7 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
                                ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
-  // From now on the new IDs can be used, prematurely or not: watch what an observer
-  // could link across the switch, starting from what the old IDs showed so far.
-  auto watch = std::make_unique<SwitchWatch>();
-  watch->procedure = p.id;
-  watch->old_slot = p.ctx_a;
-  watch->new_slot = &slot;
-  watch->old_pairs = assoc.pairs;
-  watch->before = assoc.traffic;
-  for (std::uint64_t token : assoc.recent_tokens) {
-    if (token) watch->old_tokens.insert(token);
-  }
-  assoc.switches.push_back(std::move(watch));
+  network.start_switch(assoc, p.id, p.ctx_a, &slot);
   return slot;
 }
 
@@ -357,7 +346,7 @@ void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame)
       if (peer.offered && !peer.completed_at) a.failed_offers[idx(role)].insert(*peer.offered);
     }
     if (p.ctx_b) p.ctx_b->retired = true;
-    std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
+    network.end_switch(a, p.id);
     if (outcome == Outcome::Disagreement) {
       report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "

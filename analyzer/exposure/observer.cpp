@@ -11,7 +11,7 @@
 namespace oidu::exposure {
 namespace {
 
-// The same windows as the analyzer's own privacy checks (analysis/switch_tracker.cpp), so
+// The same windows as the analyzer's own privacy checks (analysis/network_watch.cpp), so
 // that the observer's evidence and the analyzer's findings say the same thing.
 constexpr std::uint64_t kPivWindow = 64;
 constexpr unsigned kMidWindow = 16;
