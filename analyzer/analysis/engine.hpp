@@ -12,6 +12,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/association.hpp"
+#include "analysis/context_resolver.hpp"
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
 #include "analysis/finding_reporter.hpp"
@@ -24,17 +25,7 @@
 
 namespace oidu {
 
-
-// A context to try on a message, and how it came to be.
-struct DecryptCandidate {
-  ContextSlot* base = nullptr;                 // the slot it belongs to or derives from
-  std::shared_ptr<SecurityContext> derived;    // set for KUDOS contexts not yet in a slot
-  bool kudos_temp = false;
-  bool kudos_new = false;
-  KudosDerivation derivation = KudosDerivation::Draft14;
-};
-
-struct Engine final : FindingReporter {
+struct Engine final : FindingReporter, IdContextVariants {
   Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
 
   AnalyzerConfig config;
@@ -44,6 +35,7 @@ struct Engine final : FindingReporter {
   ContextStore store;
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
+  ContextResolver resolver{store, exchanges, *this};
   DuplicateFilter duplicates;
   NonceTracker nonces;
   NetworkWatch network;
@@ -53,11 +45,7 @@ struct Engine final : FindingReporter {
   std::uint64_t last_frame = 0;
   // Buffers reused from message to message, so the hot path does not allocate.
   MessageRecord record;        // the message being analysed
-  CoapMessage coap_buffer;     // its CoAP message and, once decrypted, its plaintext
-  InnerMessage inner_buffer;
-  Bytes plaintext;
-  std::vector<ContextSlot*> bases_buffer;
-  std::vector<DecryptCandidate> candidates_buffer;
+  CoapMessage coap_buffer;     // its CoAP message
   // Contexts not yet handed to the sink, oldest first, with the frame that made each
   // known: a context from a key file is reported once the traffic has shown which peer
   // is the client (its Sender IDs may be swapped until then), and later ones wait behind
@@ -89,7 +77,7 @@ struct Engine final : FindingReporter {
   Role settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender);
   PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, ByteView kid,
                                    ByteView piv);
-  ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
+  ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context) override;
   // Hands the sink every waiting context up to the first one whose Sender IDs are not
   // settled; all of them with `all`.
   void report_settled_contexts(bool all);

@@ -386,5 +386,21 @@ TEST(KudosFindings, FirstRunInNoFsModeIsNoDowngrade) {
   EXPECT_EQ(p.server_peer.completed_at, req2);
 }
 
+// A no-FS KUDOS message cannot be opened when the key file has no bootstrap material:
+// the problem says so instead of naming only the contexts that failed.
+TEST(KudosFindings, NoFsWithoutBootstrapMaterialSaysWhatIsMissing) {
+  Flow g(rfc8613_material(), b({0x01}), b({0x00}));
+  const KeyEntry key = with_bootstrap(g);
+  const ContextMaterial boot = bootstrap_of(g, key);
+  const KudosField k1{static_cast<std::uint8_t>(kDivergent | kNoFs), kN1};
+  Ctx& temp = g.kudos_temp(boot, k1, g.initial());
+  const auto req1 = g.request(kudos(temp, k1, well_known()));
+  const auto r = analyze(g, {g.key_entry()});
+  const MessageRecord& m = r->message(req1);
+  EXPECT_EQ(m.status, DecryptStatus::Failed);
+  EXPECT_NE(m.problem.find("no-FS KUDOS needs bootstrap material in the key file"), std::string::npos) << m.problem;
+  EXPECT_EQ(r->count("DECRYPT_FAILED"), 1u) << r->describe();
+}
+
 }  // namespace
 }  // namespace oidu::flow
