@@ -84,12 +84,14 @@ void Engine::process_batch(std::span<const Frame> frames) {
       }
       load(s->client_id.data());
       load(s->server_id.data());
-      nonces.prefetch(s->id);
+      nonces.prefetch_entry(s->id);
     }
-    // Levels 4 to 7: the context's keys, down to the cipher contexts.
+    // Levels 4 to 7: the context's keys, down to the cipher contexts; from level 5 the
+    // nonce histories the context's cache entry names.
     for (int step = 0; step < 4; ++step) {
       for (std::size_t i = 0; i < group.size(); ++i) {
         if (contexts[i]) contexts[i]->prefetch(step);
+        if (step == 1 && slots[i]) nonces.prefetch_histories(slots[i]->id);
       }
     }
     for (const Frame& f : group) process(f);

@@ -48,7 +48,10 @@ NetworkWatch::History& NetworkWatch::of(const Association& assoc) {
 }
 
 void NetworkWatch::prefetch(const Association& assoc) const {
-  if (assoc.id < by_association_.size()) __builtin_prefetch(&by_association_[assoc.id]);
+  if (assoc.id >= by_association_.size()) return;
+  // Every cache line of the history: observe() reads the traffic, the pairs and the ring.
+  const auto* bytes = reinterpret_cast<const char*>(&by_association_[assoc.id]);
+  for (std::size_t offset = 0; offset < sizeof(History); offset += 64) __builtin_prefetch(bytes + offset);
 }
 
 void NetworkWatch::start_switch(const Association& assoc, std::uint32_t procedure,

@@ -69,7 +69,11 @@ NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::u
   return *cached->second;
 }
 
-void NonceTracker::prefetch(std::uint32_t context_id) const {
+void NonceTracker::prefetch_entry(std::uint32_t context_id) const {
+  if (context_id < recent_by_context_.size()) __builtin_prefetch(&recent_by_context_[context_id]);
+}
+
+void NonceTracker::prefetch_histories(std::uint32_t context_id) const {
   if (context_id >= recent_by_context_.size()) return;
   for (const auto& [key, history] : recent_by_context_[context_id].entries) {
     if (history != nullptr) __builtin_prefetch(history);

@@ -27,8 +27,10 @@ struct NonceUse {
 class NonceTracker {
  public:
   void observe(const NonceUse& use, FindingReporter& findings);
-  // Starts loading the histories a message of this context will read (group prefetch).
-  void prefetch(std::uint32_t context_id) const;
+  // Group prefetch, in two steps a level apart: the context's cache entry, then the
+  // histories it names.
+  void prefetch_entry(std::uint32_t context_id) const;
+  void prefetch_histories(std::uint32_t context_id) const;
 
  private:
   // Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
