@@ -100,7 +100,6 @@ struct Association {
   std::uint32_t last_id_update = 0;               // the latest one that ended
   std::optional<Bytes> last_offers[2];            // its offers, for late acks
   std::optional<AckWithoutOffer> ack_without_offer;  // undecided, see AckWithoutOffer
-  std::unique_ptr<KudosExecution> kudos;          // ongoing
 };
 
 }  // namespace oidu

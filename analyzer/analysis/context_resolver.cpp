@@ -125,18 +125,17 @@ std::string ContextResolver::build_candidates(const OscoreOption& option, bool i
       candidates_.push_back({base, nullptr, false, false, KudosDerivation::Draft14});
       continue;
     }
-    const Association& assoc = *base->association;
+    const KudosExecution* running = kudos_.running(*base->association);
     const Role sender = is_request ? (same_bytes(base->client_id, request_kid) ? Role::Client : Role::Server)
                                    : other(requester);
     const KudosContribution mine{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
     std::vector<KudosDerivation> derivations{KudosDerivation::Draft14, KudosDerivation::Draft07Style};
-    if (assoc.kudos && assoc.kudos->derivation) derivations = {*assoc.kudos->derivation};
+    if (running && running->derivation) derivations = {*running->derivation};
     if (option.p() && !has_bootstrap(*base)) hint = "no-FS KUDOS needs bootstrap material in the key file";
     std::vector<Candidate> temp, fresh;
     // CTX_NEW needs the other peer's contribution from this execution.
-    if (assoc.kudos && assoc.kudos->ctx_old == base &&
-        assoc.kudos->peers[idx(other(sender))].contribution) {
-      const auto& theirs = *assoc.kudos->peers[idx(other(sender))].contribution;
+    if (running && running->ctx_old == base && running->peers[idx(other(sender))].contribution) {
+      const auto& theirs = *running->peers[idx(other(sender))].contribution;
       for (auto d : derivations) {
         auto mat = kudos_new_material(d, kudos_input(*base, option.p()), theirs, mine);
         fresh.push_back({base, std::make_shared<SecurityContext>(mat), false, true, d});

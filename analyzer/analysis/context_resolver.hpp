@@ -9,6 +9,7 @@
 #include "analysis/association.hpp"
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
+#include "analysis/kudos_tracker.hpp"
 #include "core/context.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
@@ -56,8 +57,9 @@ struct Resolution {
 
 class ContextResolver {
  public:
-  ContextResolver(ContextStore& store, ExchangeTable& exchanges, IdContextVariants& variants)
-      : store_(store), exchanges_(exchanges), variants_(variants) {}
+  ContextResolver(ContextStore& store, ExchangeTable& exchanges, const KudosTracker& kudos,
+                  IdContextVariants& variants)
+      : store_(store), exchanges_(exchanges), kudos_(kudos), variants_(variants) {}
 
   Resolution resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option);
 
@@ -78,6 +80,7 @@ class ContextResolver {
 
   ContextStore& store_;
   ExchangeTable& exchanges_;
+  const KudosTracker& kudos_;
   IdContextVariants& variants_;
   Role requester_ = Role::Client;
   // Reused from message to message, so the hot path does not allocate.

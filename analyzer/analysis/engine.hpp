@@ -16,6 +16,8 @@
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
 #include "analysis/finding_reporter.hpp"
+#include "analysis/kudos_tracker.hpp"
+#include "analysis/tracker_host.hpp"
 #include "analysis/network_watch.hpp"
 #include "analysis/nonce_tracker.hpp"
 #include "analysis/observed.hpp"
@@ -25,7 +27,7 @@
 
 namespace oidu {
 
-struct Engine final : FindingReporter, IdContextVariants {
+struct Engine final : TrackerHost, IdContextVariants {
   Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
 
   AnalyzerConfig config;
@@ -35,7 +37,8 @@ struct Engine final : FindingReporter, IdContextVariants {
   ContextStore store;
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
-  ContextResolver resolver{store, exchanges, *this};
+  KudosTracker kudos{*this};
+  ContextResolver resolver{store, exchanges, kudos, *this};
   DuplicateFilter duplicates;
   NonceTracker nonces;
   NetworkWatch network;
@@ -81,6 +84,17 @@ struct Engine final : FindingReporter, IdContextVariants {
   // Hands the sink every waiting context up to the first one whose Sender IDs are not
   // settled; all of them with `all`.
   void report_settled_contexts(bool all);
+  // TrackerHost
+  ContextSlot& add_context(Association& assoc, std::string name, ContextKind kind,
+                           std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
+                           std::uint32_t procedure) override {
+    return add_slot(assoc, std::move(name), kind, std::move(context), std::move(client_id),
+                    std::move(server_id), procedure);
+  }
+  std::uint32_t new_procedure_id() override { return next_procedure++; }
+  void procedure_ended(const ProcedureRecord& procedure) override;
+  void kudos_succeeded(Association& assoc, ContextSlot& ctx_new) override;
+
   ContextSlot& add_slot(Association& assoc, std::string name, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
@@ -100,20 +114,7 @@ struct Engine final : FindingReporter, IdContextVariants {
   void emit_message(const MessageRecord& rec);
   void release_held_messages();
   ContextSlot& install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base);
-
-  // kudos_tracker.cpp
-  ContextSlot& kudos_slot(Association& assoc, ContextSlot& base, Role sender, bool is_new,
-                         std::shared_ptr<SecurityContext> context, KudosDerivation derivation,
-                         const OscoreOption& option, const Frame& frame);
-  void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
-  void end_kudos(Association& assoc, KudosEnd end);
 };
 
-
-// The parts of a ProcedureRecord that ID update and KUDOS share.
-ProcedureRecord procedure_record(std::uint32_t id, ProcedureType type, Role initiator,
-                                 Outcome outcome, ProcedureMode mode, const ContextSlot* ctx_old,
-                                 const std::vector<std::uint64_t>& frames,
-                                 const std::array<Endpoint, 2>& endpoints);
 
 }  // namespace oidu

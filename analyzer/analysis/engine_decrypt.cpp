@@ -72,7 +72,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 
     ContextSlot* slot = &base;
     if (c.kudos_temp || c.kudos_new) {
-      slot = &kudos_slot(assoc, base, sender, c.kudos_new, c.derived, c.derivation, option, frame);
+      slot = &kudos.context_for(assoc, base, sender, c.kudos_new, c.derived, c.derivation, option, frame);
     }
     rec.status = DecryptStatus::Decrypted;
     rec.problem.clear();
@@ -104,7 +104,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     nonces.observe(NonceUse{frame.number, rec.procedure, slot->id, &slot->name, c.key_digest, c.nonce_id,
                             c.nonce_piv, coap.body.payload},
                    *this);
-    track_kudos(m, c.kudos_temp, c.kudos_new);
+    kudos.observe(m, c.kudos_temp, c.kudos_new);
     track_id_update(m);
     network.observe(m, *this);
     if (request) exchanges.complete(*request);

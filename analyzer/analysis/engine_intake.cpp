@@ -64,6 +64,19 @@ void Engine::report(FindingCode code, std::uint64_t frame,
   sink.on_finding(f);
 }
 
+void Engine::procedure_ended(const ProcedureRecord& procedure) {
+  ++summary.procedures;
+  sink.on_procedure(procedure);
+}
+
+void Engine::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
+  // An ID update integrated in this execution lands on CTX_NEW.
+  if (assoc.id_update && assoc.id_update->integrated) {
+    IdUpdateProcedure& p = *assoc.id_update;
+    if (p.peers[0].offered && p.peers[1].offered) install_new_ids(assoc, p, ctx_new);
+  }
+}
+
 void Engine::emit_message(const MessageRecord& rec) {
   if (undecided_acks.empty()) {
     sink.on_message(rec);
@@ -222,7 +235,7 @@ void Engine::finish() {
                                                                  : IdUpdateEnd::CaptureEnded, 0);
       }
     }
-    if (assoc->kudos) end_kudos(*assoc, KudosEnd::CaptureEnded);
+    kudos.finish(*assoc);
   }
   report_settled_contexts(true);
 }

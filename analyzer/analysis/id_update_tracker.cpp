@@ -100,8 +100,9 @@ bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const 
   auto p = std::make_unique<IdUpdateProcedure>();
   p->id = next_procedure++;
   p->started_before_capture = true;
-  p->integrated = m.option.kudos || a.kudos != nullptr;
-  p->kudos_id = a.kudos ? a.kudos->id : 0;
+  const KudosExecution* running = kudos.running(a);
+  p->integrated = m.option.kudos || running != nullptr;
+  p->kudos_id = running ? running->id : 0;
   p->initiator = w.sender;
   p->start_us = w.first_time_us;
   p->ctx_a = &m.slot;
@@ -192,12 +193,13 @@ void Engine::track_id_update(Observed& m) {
     }
     auto started = std::make_unique<IdUpdateProcedure>();
     started->id = next_procedure++;
-    started->integrated = m.option.kudos || a.kudos != nullptr;
-    started->kudos_id = a.kudos ? a.kudos->id : 0;
+    const KudosExecution* running = kudos.running(a);
+    started->integrated = m.option.kudos || running != nullptr;
+    started->kudos_id = running ? running->id : 0;
     started->initiator = s;
     started->start_us = m.frame.time_us;
-    started->ctx_a = (m.slot.kind == ContextKind::KudosTemp || m.slot.kind == ContextKind::KudosNew) && a.kudos
-                         ? a.kudos->ctx_old
+    started->ctx_a = (m.slot.kind == ContextKind::KudosTemp || m.slot.kind == ContextKind::KudosNew) && running
+                         ? running->ctx_old
                          : &m.slot;
     started->endpoints[idx(s)] = m.frame.src;
     started->endpoints[idx(r)] = m.frame.dst;
@@ -297,7 +299,8 @@ void Engine::track_id_update(Observed& m) {
              "both peers offered Recipient ID " + hex_or_empty(*p->peers[0].offered) +
                  ": they would share one Sender ID and so one key (RFC 8613 3.3)");
     }
-    ContextSlot& base = p->integrated && a.kudos && a.kudos->ctx_new ? *a.kudos->ctx_new : *p->ctx_a;
+    const KudosExecution* running = kudos.running(a);
+    ContextSlot& base = p->integrated && running && running->ctx_new ? *running->ctx_new : *p->ctx_a;
     install_new_ids(a, *p, base);
   }
   for (Role q : {Role::Client, Role::Server}) {
@@ -356,8 +359,7 @@ void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame)
              std::string("ID update ") + outcome_name(outcome) + " without confirmation (" + describe(p) + ")");
     }
   }
-  ++summary.procedures;
-  sink.on_procedure(rec);
+  procedure_ended(rec);
   a.last_id_update = p.id;
   a.id_update.reset();
 }

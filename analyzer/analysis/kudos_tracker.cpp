@@ -1,7 +1,6 @@
-// KUDOS (draft-ietf-core-oscore-key-update-14 section 4.3): each peer's IDLE/BUSY/PENDING
-// state as the messages on the wire imply it, the contexts the execution derives, and
-// the rules a peer breaks on the way.
-#include "analysis/engine.hpp"
+// The KUDOS tracker (kudos_tracker.hpp): each peer's state as the messages on the wire
+// imply it, and the rules a peer breaks on the way.
+#include "analysis/kudos_tracker.hpp"
 
 namespace oidu {
 namespace {
@@ -14,31 +13,45 @@ std::array<PeerState, 2> kudos_states(const KudosExecution& k) {
 
 }  // namespace
 
-ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role sender, bool is_new,
-                                std::shared_ptr<SecurityContext> context,
-                                KudosDerivation derivation, const OscoreOption& option,
-                                const Frame& frame) {
+std::unique_ptr<KudosExecution>& KudosTracker::slot_of(const Association& assoc) {
+  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
+  return by_association_[assoc.id];
+}
+
+const KudosExecution* KudosTracker::running(const Association& assoc) const {
+  return assoc.id < by_association_.size() ? by_association_[assoc.id].get() : nullptr;
+}
+
+void KudosTracker::finish(Association& assoc) {
+  if (slot_of(assoc)) end(assoc, KudosEnd::CaptureEnded);
+}
+
+ContextSlot& KudosTracker::context_for(Association& assoc, ContextSlot& base, Role sender, bool is_new,
+                                       std::shared_ptr<SecurityContext> context,
+                                       KudosDerivation derivation, const OscoreOption& option,
+                                       const Frame& frame) {
+  std::unique_ptr<KudosExecution>& running = slot_of(assoc);
   // A divergent message protected with a CTX_TEMP derived from this execution's CTX_NEW:
   // the receiver in PENDING takes CTX_NEW as its oldest context and starts over
   // (draft-14 4.3.4, PENDING), so the first execution has reached both peers.
-  if (assoc.kudos && !is_new && &base == assoc.kudos->ctx_new) {
-    for (auto& peer : assoc.kudos->peers) {
+  if (running && !is_new && &base == running->ctx_new) {
+    for (auto& peer : running->peers) {
       if (!peer.completed_at) peer.completed_at = frame.number;
       peer.state = KudosState::Idle;
     }
-    end_kudos(assoc, KudosEnd::NextExecution);
+    end(assoc, KudosEnd::NextExecution);
   }
-  if (!assoc.kudos) {
+  if (!running) {
     auto k = std::make_unique<KudosExecution>();
-    k->id = next_procedure++;
+    k->id = host_.new_procedure_id();
     k->initiator = sender;
     k->first_sender = sender;
     k->ctx_old = &base;
     k->endpoints[idx(sender)] = frame.src;
     k->endpoints[idx(other(sender))] = frame.dst;
-    assoc.kudos = std::move(k);
+    running = std::move(k);
   }
-  KudosExecution& k = *assoc.kudos;
+  KudosExecution& k = *running;
   if (!k.derivation) k.derivation = derivation;
   k.peers[idx(sender)].contribution =
       KudosContribution{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
@@ -47,16 +60,17 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
     return *existing;
   }
   const std::string tag = is_new ? "new" : "temp";
-  existing = &add_slot(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
+  existing = &host_.add_context(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
                        is_new ? ContextKind::KudosNew : ContextKind::KudosTemp, std::move(context),
                        base.client_id, base.server_id, k.id);
   return *existing;
 }
 
-void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new) {
+void KudosTracker::observe(Observed& m, bool opened_with_temp, bool opened_with_new) {
   Association& assoc = m.assoc;
-  if (!assoc.kudos) return;
-  KudosExecution& k = *assoc.kudos;
+  std::unique_ptr<KudosExecution>& running = slot_of(assoc);
+  if (!running) return;
+  KudosExecution& k = *running;
   const Role s = m.sender;
   const Role r = other(s);
   KudosPeer& ps = k.peers[idx(s)];
@@ -71,11 +85,11 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
         (!k.ctx_new || m.slot.context != k.ctx_new->context) &&
         !ps.contribution) {
       m.rec.role = MessageRole::Declined;
-      end_kudos(assoc, KudosEnd::Declined);
+      end(assoc, KudosEnd::Declined);
       return;
     }
     if (ps.state != KudosState::Idle) {
-      report(FindingCode::NonKudosWhileBusy, m.frame.number, k.id,
+      host_.report(FindingCode::NonKudosWhileBusy, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " sends a non-KUDOS message while " +
                  kudos_state_name(ps.state));
     }
@@ -91,7 +105,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
   } else {
     const bool b = m.option.b();
     if (ps.b_bit && *ps.b_bit != b) {
-      report(FindingCode::KudosBBitChanged, m.frame.number, k.id,
+      host_.report(FindingCode::KudosBBitChanged, m.frame.number, k.id,
              std::string("the ") + role_name(s) + " changed the 'b' bit to " + (b ? "1" : "0"));
     }
     ps.b_bit = b;
@@ -101,7 +115,7 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     if (m.option.p()) {
       if (!k.no_fs && assoc.ran_fs_kudos[idx(s)]) {
         downgrade = true;
-        report(FindingCode::KudosNoFsDowngrade, m.frame.number, k.id,
+        host_.report(FindingCode::KudosNoFsDowngrade, m.frame.number, k.id,
                std::string("the ") + role_name(s) +
                    " asks for no-FS mode although it ran KUDOS in FS mode with this peer before");
       }
@@ -124,12 +138,13 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
     }
   }
   m.rec.peer_states = kudos_states(k);
-  if (k.peers[0].completed_at && k.peers[1].completed_at) end_kudos(assoc, KudosEnd::BothCompleted);
+  if (k.peers[0].completed_at && k.peers[1].completed_at) end(assoc, KudosEnd::BothCompleted);
 }
 
-void Engine::end_kudos(Association& assoc, KudosEnd end) {
+void KudosTracker::end(Association& assoc, KudosEnd end) {
   const Outcome outcome = kudos_outcome(end);
-  KudosExecution& k = *assoc.kudos;
+  std::unique_ptr<KudosExecution> ended = std::move(slot_of(assoc));
+  KudosExecution& k = *ended;
   ProcedureRecord rec = procedure_record(k.id, ProcedureType::Kudos, k.initiator, outcome,
                                          k.no_fs ? ProcedureMode::NoForwardSecrecy : ProcedureMode::ForwardSecrecy,
                                          k.ctx_old, k.frames, k.endpoints);
@@ -152,18 +167,10 @@ void Engine::end_kudos(Association& assoc, KudosEnd end) {
     assoc.failed_offers = {};
     assoc.lost_state = {false, false};
   } else if (outcome == Outcome::Aborted) {
-    report(FindingCode::ProcedureFailed, rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
+    host_.report(FindingCode::ProcedureFailed, rec.last_frame, k.id, std::string("KUDOS execution ended ") + outcome_name(outcome));
   }
-  ++summary.procedures;
-  sink.on_procedure(rec);
-  const bool success = outcome == Outcome::Success;
-  ContextSlot* ctx_new = k.ctx_new;
-  assoc.kudos.reset();
-  // An ID update integrated in this execution lands on CTX_NEW.
-  if (success && assoc.id_update && assoc.id_update->integrated && ctx_new) {
-    IdUpdateProcedure& p = *assoc.id_update;
-    if (p.peers[0].offered && p.peers[1].offered) install_new_ids(assoc, p, *ctx_new);
-  }
+  host_.procedure_ended(rec);
+  if (outcome == Outcome::Success && k.ctx_new) host_.kudos_succeeded(assoc, *k.ctx_new);
 }
 
 }  // namespace oidu
