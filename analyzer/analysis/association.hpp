@@ -96,10 +96,6 @@ struct Association {
   std::array<bool, 2> lost_state{false, false};
   std::array<bool, 2> ran_fs_kudos{false, false};
 
-  std::unique_ptr<IdUpdateProcedure> id_update;   // ongoing
-  std::uint32_t last_id_update = 0;               // the latest one that ended
-  std::optional<Bytes> last_offers[2];            // its offers, for late acks
-  std::optional<AckWithoutOffer> ack_without_offer;  // undecided, see AckWithoutOffer
 };
 
 }  // namespace oidu

@@ -16,6 +16,8 @@
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
 #include "analysis/finding_reporter.hpp"
+#include "analysis/id_update_tracker.hpp"
+#include "analysis/record_queue.hpp"
 #include "analysis/kudos_tracker.hpp"
 #include "analysis/tracker_host.hpp"
 #include "analysis/network_watch.hpp"
@@ -54,13 +56,9 @@ struct Engine final : TrackerHost, IdContextVariants {
   // is the client (its Sender IDs may be swapped until then), and later ones wait behind
   // it so that the sink sees them in the order they became known.
   std::deque<std::pair<const ContextSlot*, std::uint64_t>> unreported_contexts;
-  // Message records held back while an acknowledgement without an offer is undecided
-  // (AckWithoutOffer): its procedure, if it has one, becomes known only with a later
-  // message. Every record after it waits too, so the sink still sees frame order; at most
-  // kMaxHeldMessages, then the waiting acknowledgements count as mismatches.
-  static constexpr std::size_t kMaxHeldMessages = 64;
-  std::deque<MessageRecord> held_messages;
-  std::vector<Association*> undecided_acks;
+  // Records wait here while the ID update tracker is undecided about an earlier message.
+  RecordQueue records{sink};
+  IdUpdateTracker id_updates{*this, network, kudos, records, config};
 
   // engine_intake.cpp
   void process(const Frame& frame);
@@ -98,22 +96,9 @@ struct Engine final : TrackerHost, IdContextVariants {
   ContextSlot& add_slot(Association& assoc, std::string name, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
-
-  // id_update_tracker.cpp
-  // Evidence that a peer lost its state (RFC 8613 B.1.2 Echo, B.2 re-derivation), which
-  // rules out a stand-alone ID update until a KUDOS or a new context completes.
-  void note_loss_of_state(Observed& m);
-  void track_id_update(Observed& m);
-  void check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us);
-  void end_id_update(Association& assoc, IdUpdateEnd end, std::uint64_t frame);
-  // An acknowledgement seen while no ID update is known (AckWithoutOffer): the next
-  // message decides; true when it only repeats that acknowledgement.
-  bool settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack);
-  void report_acks_without_offer(Association& assoc);
-  // Hands a finished record to the sink, or holds it (held_messages).
+  // Hands a finished record to the sink, or to the queue while the ID update tracker
+  // is undecided.
   void emit_message(const MessageRecord& rec);
-  void release_held_messages();
-  ContextSlot& install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base);
 };
 
 

@@ -100,12 +100,12 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     }
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
-    note_loss_of_state(m);
+    id_updates.note_loss_of_state(m);
     nonces.observe(NonceUse{frame.number, rec.procedure, slot->id, &slot->name, c.key_digest, c.nonce_id,
                             c.nonce_piv, coap.body.payload},
                    *this);
     kudos.observe(m, c.kudos_temp, c.kudos_new);
-    track_id_update(m);
+    id_updates.observe(m);
     network.observe(m, *this);
     if (request) exchanges.complete(*request);
     return;

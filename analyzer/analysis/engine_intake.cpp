@@ -70,28 +70,17 @@ void Engine::procedure_ended(const ProcedureRecord& procedure) {
 }
 
 void Engine::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
-  // An ID update integrated in this execution lands on CTX_NEW.
-  if (assoc.id_update && assoc.id_update->integrated) {
-    IdUpdateProcedure& p = *assoc.id_update;
-    if (p.peers[0].offered && p.peers[1].offered) install_new_ids(assoc, p, ctx_new);
-  }
+  id_updates.kudos_succeeded(assoc, ctx_new);
 }
 
 void Engine::emit_message(const MessageRecord& rec) {
-  if (undecided_acks.empty()) {
-    sink.on_message(rec);
+  if (!id_updates.undecided()) {
+    records.pass(rec);
     return;
   }
-  held_messages.push_back(rec);
-  if (held_messages.size() >= kMaxHeldMessages) {
-    while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
-  }
-}
-
-void Engine::release_held_messages() {
-  if (!undecided_acks.empty()) return;
-  for (const MessageRecord& held : held_messages) sink.on_message(held);
-  held_messages.clear();
+  records.hold(rec);
+  // Decided as mismatches: the queue releases what it held.
+  if (records.full()) id_updates.decide_all();
 }
 
 void Engine::diagnose(std::uint64_t frame, std::string message) {
@@ -226,15 +215,9 @@ void Engine::process(const Frame& frame) {
 }
 
 void Engine::finish() {
-  while (!undecided_acks.empty()) report_acks_without_offer(*undecided_acks.back());
+  id_updates.decide_all();
   for (auto& assoc : associations) {
-    if (assoc->id_update) {
-      check_id_update_timers(*assoc, last_frame, last_time_us);
-      if (assoc->id_update) {
-        end_id_update(*assoc, assoc->id_update->closing_request ? IdUpdateEnd::BothCompleted
-                                                                 : IdUpdateEnd::CaptureEnded, 0);
-      }
-    }
+    id_updates.finish(*assoc, last_frame, last_time_us);
     kudos.finish(*assoc);
   }
   report_settled_contexts(true);

@@ -1,10 +1,9 @@
-// The ID update procedure (draft-ietf-core-oscore-id-update section 2) as both peers
-// run it: offers, acknowledgements, each peer's completion condition, failure by
-// ENDING_TIMER or counter, abort by a protected 5.03, and the rules on Recipient IDs.
+// The ID update tracker (id_update_tracker.hpp) as both peers run the procedure: each
+// peer's completion condition, failure by ENDING_TIMER or counter, abort by a 5.03.
+#include "analysis/id_update_tracker.hpp"
+
 #include <algorithm>
 
-#include "analysis/engine.hpp"
-#include "analysis/outcome_rules.hpp"
 #include "wire/option_registry.hpp"
 
 namespace oidu {
@@ -28,22 +27,44 @@ std::string describe(const IdUpdateProcedure& p) { return peer_states_text(peer_
 
 }  // namespace
 
-ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base) {
+IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) {
+  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
+  return by_association_[assoc.id];
+}
+
+void IdUpdateTracker::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
+  IdUpdateProcedure* p = of(assoc).ongoing.get();
+  if (p && p->integrated && p->peers[0].offered && p->peers[1].offered) install_new_ids(assoc, *p, ctx_new);
+}
+
+void IdUpdateTracker::decide_all() {
+  while (!undecided_.empty()) report_acks_without_offer(*undecided_.back());
+}
+
+void IdUpdateTracker::finish(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
+  if (!of(assoc).ongoing) return;
+  check_timers(assoc, frame, now_us);
+  if (const IdUpdateProcedure* p = of(assoc).ongoing.get()) {
+    end(assoc, p->closing_request ? IdUpdateEnd::BothCompleted : IdUpdateEnd::CaptureEnded, 0);
+  }
+}
+
+ContextSlot& IdUpdateTracker::install_new_ids(Association& assoc, IdUpdateProcedure& p, ContextSlot& base) {
   // The client's new Sender ID is the Recipient ID the server offered, and vice versa.
   const Bytes client_id = *p.peers[idx(Role::Server)].offered;
   const Bytes server_id = *p.peers[idx(Role::Client)].offered;
   for (ContextSlot* s : assoc.slots) {
     if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
-  ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
+  ContextSlot& slot = host_.add_context(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
                                ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
-  network.start_switch(assoc, p.id, p.ctx_a, &slot);
+  network_.start_switch(assoc, p.id, p.ctx_a, &slot);
   return slot;
 }
 
-void Engine::note_loss_of_state(Observed& m) {
+void IdUpdateTracker::note_loss_of_state(Observed& m) {
   Association& a = m.assoc;
   const bool is_request = m.coap.is_request();
   if (!is_request && m.inner.code == kUnauthorized && m.inner.body.has(kOptEcho)) {
@@ -58,29 +79,29 @@ void Engine::note_loss_of_state(Observed& m) {
   }
 }
 
-void Engine::check_id_update_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
-  IdUpdateProcedure* p = assoc.id_update.get();
+void IdUpdateTracker::check_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
+  IdUpdateProcedure* p = of(assoc).ongoing.get();
   if (!p || p->closing_request) return;
-  if (id_update_expired(*p, now_us, config.ending_timer_s, config.ending_counter)) {
-    end_id_update(assoc, IdUpdateEnd::Expired, frame);
+  if (id_update_expired(*p, now_us, config_.ending_timer_s, config_.ending_counter)) {
+    end(assoc, IdUpdateEnd::Expired, frame);
   }
 }
 
-void Engine::report_acks_without_offer(Association& a) {
-  const AckWithoutOffer& w = *a.ack_without_offer;
+void IdUpdateTracker::report_acks_without_offer(Association& a) {
+  const AckWithoutOffer& w = *of(a).ack_without_offer;
   for (std::uint64_t frame : w.frames) {
-    report(FindingCode::AckMismatch, frame, std::nullopt,
+    host_.report(FindingCode::AckMismatch, frame, std::nullopt,
            std::string("the ") + role_name(w.sender) + " acknowledges Recipient ID " + hex_or_empty(w.value) +
                " but no Recipient ID was offered");
   }
-  a.ack_without_offer.reset();
-  std::erase(undecided_acks, &a);
-  release_held_messages();
+  of(a).ack_without_offer.reset();
+  std::erase(undecided_, &a);
+  if (undecided_.empty()) records_.release();
 }
 
-bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack) {
+bool IdUpdateTracker::settle_ack_without_offer(Observed& m, const CoapOption* rid, const CoapOption* ack) {
   Association& a = m.assoc;
-  AckWithoutOffer& w = *a.ack_without_offer;
+  AckWithoutOffer& w = *of(a).ack_without_offer;
   const bool same_ack = ack && !rid && same_bytes(w.value, ack->value);
   if (m.sender == w.sender) {
     if (same_ack) {
@@ -98,9 +119,9 @@ bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const 
   // Both peers acknowledge: the offers were exchanged before the capture began. Each
   // acknowledgement names the offer of the peer it is sent to.
   auto p = std::make_unique<IdUpdateProcedure>();
-  p->id = next_procedure++;
+  p->id = host_.new_procedure_id();
   p->started_before_capture = true;
-  const KudosExecution* running = kudos.running(a);
+  const KudosExecution* running = kudos_.running(a);
   p->integrated = m.option.kudos || running != nullptr;
   p->kudos_id = running ? running->id : 0;
   p->initiator = w.sender;
@@ -118,33 +139,33 @@ bool Engine::settle_ack_without_offer(Observed& m, const CoapOption* rid, const 
   offerer.offered = w.value;
   offerer.acks_received = count;
   offerer.received_offer = true;
-  for (MessageRecord& held : held_messages) {
+  for (MessageRecord& held : records_.held()) {
     if (std::find(w.frames.begin(), w.frames.end(), held.frame) == w.frames.end()) continue;
     held.procedure = p->id;
     held.role = MessageRole::Ack;
   }
-  report(FindingCode::StartedBeforeCapture, w.frames.front(), p->id,
+  host_.report(FindingCode::StartedBeforeCapture, w.frames.front(), p->id,
          std::string("the capture starts during an ID update: its offers are not in the capture; the ") +
              role_name(other(w.sender)) + "'s offer " + hex_or_empty(w.value) + " is known from the " +
              role_name(w.sender) + "'s acknowledgements, and only what the capture shows is judged");
-  a.ack_without_offer.reset();
-  a.id_update = std::move(p);
-  std::erase(undecided_acks, &a);
-  release_held_messages();
+  of(a).ack_without_offer.reset();
+  of(a).ongoing = std::move(p);
+  std::erase(undecided_, &a);
+  if (undecided_.empty()) records_.release();
   return false;
 }
 
-void Engine::track_id_update(Observed& m) {
+void IdUpdateTracker::observe(Observed& m) {
   Association& a = m.assoc;
   const Role s = m.sender;
   const Role r = other(s);
   const std::uint64_t frame = m.frame.number;
-  check_id_update_timers(a, frame, m.frame.time_us);
+  check_timers(a, frame, m.frame.time_us);
 
   const CoapOption* rid = m.inner.body.find(kOptRecipientId);
   const CoapOption* ack = m.inner.body.find(kOptRecipientIdAck);
-  if (a.ack_without_offer && settle_ack_without_offer(m, rid, ack)) return;
-  IdUpdateProcedure* p = a.id_update.get();
+  if (of(a).ack_without_offer && settle_ack_without_offer(m, rid, ack)) return;
+  IdUpdateProcedure* p = of(a).ongoing.get();
   if (p && p->closing_request) {
     const bool closes = m.coap.is_response() && m.request && m.request->frame == *p->closing_request;
     if (closes) {
@@ -152,10 +173,10 @@ void Engine::track_id_update(Observed& m) {
       m.rec.procedure = p->id;
       m.rec.role = ack ? MessageRole::Ack : MessageRole::InProcedure;
       m.rec.peer_states = peer_states(*p);
-      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
+      end(a, IdUpdateEnd::BothCompleted, frame);
       return;
     }
-    end_id_update(a, IdUpdateEnd::BothCompleted, *p->closing_request);
+    end(a, IdUpdateEnd::BothCompleted, *p->closing_request);
     p = nullptr;
   }
 
@@ -165,7 +186,7 @@ void Engine::track_id_update(Observed& m) {
     p->peers[idx(s)].completed_at = frame;
   } else if (m.slot.kind == ContextKind::IdUpdate && p && p->ctx_b == &m.slot &&
       !p->peers[idx(s)].completed_at) {
-    report(FindingCode::UsedBeforeConfirmed, frame, p->id,
+    host_.report(FindingCode::UsedBeforeConfirmed, frame, p->id,
            std::string("the ") + role_name(s) + " uses the new IDs before its completion condition holds (" +
                std::to_string(p->peers[idx(s)].acks_received) + " acks received, " +
                std::to_string(p->peers[idx(s)].acks_sent) + " sent)");
@@ -176,24 +197,24 @@ void Engine::track_id_update(Observed& m) {
     if (!rid) {
       if (ack) {
         const Bytes value(ack->value.begin(), ack->value.end());
-        if (a.last_offers[idx(r)] == value) {
+        if (of(a).last_offers[idx(r)] == value) {
           // A late acknowledgement of the procedure that just completed.
-          m.rec.procedure = a.last_id_update;
+          m.rec.procedure = of(a).last;
           m.rec.role = MessageRole::Ack;
           return;
         }
-        a.ack_without_offer = AckWithoutOffer{s, value, {frame}, m.frame.time_us, {}};
-        a.ack_without_offer->endpoints[idx(s)] = m.frame.src;
-        a.ack_without_offer->endpoints[idx(r)] = m.frame.dst;
-        undecided_acks.push_back(&a);
+        of(a).ack_without_offer = AckWithoutOffer{s, value, {frame}, m.frame.time_us, {}};
+        of(a).ack_without_offer->endpoints[idx(s)] = m.frame.src;
+        of(a).ack_without_offer->endpoints[idx(r)] = m.frame.dst;
+        undecided_.push_back(&a);
         // With an ID update earlier in the capture, its start cannot be missing.
-        if (a.last_id_update != 0) report_acks_without_offer(a);
+        if (of(a).last != 0) report_acks_without_offer(a);
       }
       return;
     }
     auto started = std::make_unique<IdUpdateProcedure>();
-    started->id = next_procedure++;
-    const KudosExecution* running = kudos.running(a);
+    started->id = host_.new_procedure_id();
+    const KudosExecution* running = kudos_.running(a);
     started->integrated = m.option.kudos || running != nullptr;
     started->kudos_id = running ? running->id : 0;
     started->initiator = s;
@@ -203,8 +224,8 @@ void Engine::track_id_update(Observed& m) {
                          : &m.slot;
     started->endpoints[idx(s)] = m.frame.src;
     started->endpoints[idx(r)] = m.frame.dst;
-    a.id_update = std::move(started);
-    p = a.id_update.get();
+    of(a).ongoing = std::move(started);
+    p = of(a).ongoing.get();
   }
 
   IdUpdatePeer& ps = p->peers[idx(s)];
@@ -221,22 +242,22 @@ void Engine::track_id_update(Observed& m) {
     const Bytes value(rid->value.begin(), rid->value.end());
     role = ack ? MessageRole::OfferAck : MessageRole::Offer;
     if (value.size() > m.slot.context->max_id_length()) {
-      report(FindingCode::RidTooLong, frame, p->id,
+      host_.report(FindingCode::RidTooLong, frame, p->id,
              "offered Recipient ID " + hex_or_empty(value) + " has " + std::to_string(value.size()) +
                  " bytes; the AEAD allows " + std::to_string(m.slot.context->max_id_length()));
     }
     if (aborts) {
-      report(FindingCode::ErrorResponseWithRid, frame, p->id,
+      host_.report(FindingCode::ErrorResponseWithRid, frame, p->id,
              "the 5.03 response aborting the procedure carries Recipient-ID " + hex_or_empty(value));
     } else if (ps.offered && *ps.offered != value && !ps.completed_at) {
-      report(FindingCode::ConcurrentProcedure, frame, p->id,
+      host_.report(FindingCode::ConcurrentProcedure, frame, p->id,
              std::string("the ") + role_name(s) + " offers " + hex_or_empty(value) +
                  " while its offer of " + hex_or_empty(*ps.offered) + " is ongoing");
     } else if (!ps.offered) {
       const bool used = a.used_recipient_ids[idx(s)].count(value) > 0;
       const bool failed = a.failed_offers[idx(s)].count(value) > 0;
       if (!p->integrated && (used || failed)) {
-        report(FindingCode::RidReused, frame, p->id,
+        host_.report(FindingCode::RidReused, frame, p->id,
                std::string("the ") + role_name(s) + " offers Recipient ID " + hex_or_empty(value) +
                    (used ? ", which it already used" : ", which it offered in a failed procedure") +
                    " under the same Master Secret, Master Salt and ID Context");
@@ -255,7 +276,7 @@ void Engine::track_id_update(Observed& m) {
     if (acknowledgement_counts(pr, value)) {
       ++pr.acks_received;
     } else {
-      report(FindingCode::AckMismatch, frame, p->id,
+      host_.report(FindingCode::AckMismatch, frame, p->id,
              std::string("the ") + role_name(s) + " acknowledges " + hex_or_empty(value) + " but the " +
                  role_name(r) + (pr.offered ? " offered " + hex_or_empty(*pr.offered) : " offered nothing"));
     }
@@ -268,20 +289,20 @@ void Engine::track_id_update(Observed& m) {
     if (ps.received_offer) ps.continued = true;
     if (ps.must_abort && !ps.reported_own_sender_id) {
       ps.reported_own_sender_id = true;
-      report(FindingCode::RidIsOwnSenderId, frame, p->id,
+      host_.report(FindingCode::RidIsOwnSenderId, frame, p->id,
              std::string("the ") + role_name(s) + " goes on although the offered Recipient ID " +
                  hex_or_empty(*pr.offered) + " is one of its own earlier Sender IDs");
     }
     if (!p->integrated && a.lost_state[idx(s)] && !ps.reported_after_reboot) {
       ps.reported_after_reboot = true;
-      report(FindingCode::StandaloneAfterReboot, frame, p->id,
+      host_.report(FindingCode::StandaloneAfterReboot, frame, p->id,
              std::string("the ") + role_name(s) +
                  " lost its state and takes part in a stand-alone ID update before a KUDOS or a new context");
     }
   } else if (!aborts && !echo_challenge && ps.received_offer && !ps.continued &&
              !ps.reported_no_continuation) {
     ps.reported_no_continuation = true;
-    report(FindingCode::NoContinuation, frame, p->id,
+    host_.report(FindingCode::NoContinuation, frame, p->id,
            std::string("the ") + role_name(s) + " received an offer and answers without Recipient-ID or "
                "Recipient-ID-Ack (no support for ID update?)");
   }
@@ -289,17 +310,17 @@ void Engine::track_id_update(Observed& m) {
   if (aborts) {
     m.rec.role = MessageRole::Abort;
     m.rec.peer_states = peer_states(*p);
-    end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
+    end(a, IdUpdateEnd::ErrorResponse, frame);
     return;
   }
 
   if (!p->ctx_b && p->peers[0].offered && p->peers[1].offered) {
     if (*p->peers[0].offered == *p->peers[1].offered) {
-      report(FindingCode::OfferedIdsEqual, frame, p->id,
+      host_.report(FindingCode::OfferedIdsEqual, frame, p->id,
              "both peers offered Recipient ID " + hex_or_empty(*p->peers[0].offered) +
                  ": they would share one Sender ID and so one key (RFC 8613 3.3)");
     }
-    const KudosExecution* running = kudos.running(a);
+    const KudosExecution* running = kudos_.running(a);
     ContextSlot& base = p->integrated && running && running->ctx_new ? *running->ctx_new : *p->ctx_a;
     install_new_ids(a, *p, base);
   }
@@ -313,13 +334,13 @@ void Engine::track_id_update(Observed& m) {
     if (m.coap.is_request()) {
       p->closing_request = frame;
     } else {
-      end_id_update(a, IdUpdateEnd::BothCompleted, frame);
+      end(a, IdUpdateEnd::BothCompleted, frame);
     }
   }
 }
 
-void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame) {
-  IdUpdateProcedure& p = *a.id_update;
+void IdUpdateTracker::end(Association& a, IdUpdateEnd end, std::uint64_t frame) {
+  IdUpdateProcedure& p = *of(a).ongoing;
   const Outcome outcome = id_update_outcome(p, end);
   ProcedureRecord rec = procedure_record(p.id, ProcedureType::IdUpdate, p.initiator, outcome,
                                          p.integrated ? ProcedureMode::Integrated : ProcedureMode::Standalone, p.ctx_a,
@@ -341,27 +362,27 @@ void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame)
     rec.new_context = p.ctx_b->name;
     a.used_recipient_ids[idx(Role::Client)].insert(*p.peers[0].offered);
     a.used_recipient_ids[idx(Role::Server)].insert(*p.peers[1].offered);
-    a.last_offers[0] = p.peers[0].offered;
-    a.last_offers[1] = p.peers[1].offered;
+    of(a).last_offers[0] = p.peers[0].offered;
+    of(a).last_offers[1] = p.peers[1].offered;
   } else {
     for (Role role : {Role::Client, Role::Server}) {
       const IdUpdatePeer& peer = p.peers[idx(role)];
       if (peer.offered && !peer.completed_at) a.failed_offers[idx(role)].insert(*peer.offered);
     }
     if (p.ctx_b) p.ctx_b->retired = true;
-    network.end_switch(a, p.id);
+    network_.end_switch(a, p.id);
     if (outcome == Outcome::Disagreement) {
-      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
+      host_.report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "
              "an ID the other peer did not offer (" + describe(p) + ")");
     } else if (outcome != Outcome::Incomplete) {
-      report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
+      host_.report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              std::string("ID update ") + outcome_name(outcome) + " without confirmation (" + describe(p) + ")");
     }
   }
-  procedure_ended(rec);
-  a.last_id_update = p.id;
-  a.id_update.reset();
+  host_.procedure_ended(rec);
+  of(a).last = p.id;
+  of(a).ongoing.reset();
 }
 
 }  // namespace oidu
