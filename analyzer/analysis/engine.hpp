@@ -1,29 +1,29 @@
-// Internal: the engine behind Analyzer. Its methods are split by job across
-// engine_intake.cpp (frames to records), engine_decrypt.cpp (which context opens what),
-// id_update_tracker.cpp and kudos_tracker.cpp; the network watch (network_watch.hpp) and
-// the nonce tracker (nonce_tracker.hpp) are classes that own their state.
+// Internal: the engine behind Analyzer, the pipeline that joins the stages. A frame goes
+// through intake (engine_intake.cpp: CoAP, retransmissions, the record), the context
+// resolver (context_resolver.hpp), and, once opened (engine_decrypt.cpp), the trackers:
+// NonceTracker, KudosTracker, IdUpdateTracker and NetworkWatch, classes that own their
+// state and reach the engine only through TrackerHost. Records leave through RecordQueue.
 #pragma once
-#include <array>
+#include <cstdint>
 #include <deque>
-#include <map>
-#include <unordered_map>
 #include <memory>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "analysis/association.hpp"
 #include "analysis/context_resolver.hpp"
 #include "analysis/context_store.hpp"
+#include "analysis/duplicate_filter.hpp"
 #include "analysis/exchanges.hpp"
-#include "analysis/finding_reporter.hpp"
 #include "analysis/id_update_tracker.hpp"
-#include "analysis/record_queue.hpp"
 #include "analysis/kudos_tracker.hpp"
-#include "analysis/tracker_host.hpp"
 #include "analysis/network_watch.hpp"
 #include "analysis/nonce_tracker.hpp"
 #include "analysis/observed.hpp"
-#include "analysis/outcome_rules.hpp"
+#include "analysis/record_queue.hpp"
+#include "analysis/tracker_host.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
 
