@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "analysis/analyzer.hpp"
+#include "cli/capture_problems.hpp"
 #include "cli/inputs.hpp"
 #include "cli/exposure_report.hpp"
 
@@ -39,10 +40,11 @@ class ExposureSink : public EventSink {
 int run_exposure(const ExposureOptions& o) {
   const auto keys = load_keys(o.key_files);
   if (!keys) return 2;
-  // Open every capture first: an unusable file fails the run before any output.
-  auto opened = open_captures(o.captures);
-  if (!opened) return 2;
-  auto& readers = *opened;
+  // Open every capture first: an unusable file fails the run before any output (each
+  // capture's links are judged against the others', so a missing one changes them all).
+  OpenedCaptures opened = open_captures(o.captures);
+  if (opened.unusable > 0 || opened.readers.empty()) return 2;
+  auto& readers = opened.readers;
   AnalyzerConfig config;
   for (auto p : o.ports) config.coap_ports.push_back(p);
 
@@ -60,7 +62,8 @@ int run_exposure(const ExposureOptions& o) {
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {
-      std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
+      std::cerr << "oscore-idu: "
+                << describe_read_error(reader->path(), reader->error(), analyzer.summary().frames) << "\n";
       read_error = true;
     }
     analyzer.finish();
@@ -97,7 +100,7 @@ void add_exposure_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ExposureOptions>();
   CLI::App* cmd = app.add_subcommand(
       "exposure", "What a passive observer without keys can link across ID changes (with keys: against the truth)");
-  cmd->add_option("captures", options->captures, "pcap or pcapng files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("captures", options->captures, "pcap or pcapng files; - reads one from standard input")->required();
   cmd->add_option("-k,--keys", options->key_files,
                   "key file, repeatable: adds the identity changes that really happened and judges each")
       ->check(CLI::ExistingFile)
