@@ -13,45 +13,58 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   CLI::App* cmd = app.add_subcommand("analyze", "Decrypt OSCORE, rebuild ID-update and KUDOS procedures, report findings");
   CLI::Option* captures =
       cmd->add_option("captures", options->captures,
-                      "pcap or pcapng files; - reads one from standard input (tcpdump -w - | ...)");
+                      "pcap or pcapng files; - reads one from standard input (tcpdump -w - | ...)")
+          ->type_name("CAPTURE");
   cmd->add_option("-k,--keys", options->key_files,
                   "key file (Wireshark oscore_contexts, libcoap oscore_conf, or JSON); repeatable")
+      ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);  // one file per --keys, so captures can follow
-  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
+      ->type_name("PORT")
       ->allow_extra_args(false);
   cmd->add_flag("--no-content-detection", options->no_content_detection,
                 "only decode the configured ports, not OSCORE recognised by content");
   cmd->add_option("--repeat-timer", options->repeat_timer, "REPEAT_TIMER in seconds (default MAX_TRANSMIT_WAIT = 93)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->add_option("--ending-timer", options->ending_timer, "ENDING_TIMER in seconds (default 3 x REPEAT_TIMER)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->add_option("--ending-counter", options->ending_counter,
-                  "counter-based variant: a peer fails after sending more than N messages without completing");
+                  "counter-based variant: a peer fails after sending more than N messages without completing")
+      ->type_name("N");
   cmd->add_option("--fail-on", options->fail_on, "exit 1 when a finding of this severity or above exists")
-      ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}))
+      ->type_name("SEVERITY");
   cmd->add_flag("--no-messages", options->no_messages,
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
   cmd->add_option("-j,--jobs", options->jobs,
                   "threads (default 1): the engine runs on one, the report is written on another, messages are "
                   "formatted on the rest; the output is the same for any N")
+      ->type_name("N")
       ->check(CLI::Range(1u, 64u));
   CLI::Option* interface =
       cmd->add_option("-i,--interface", options->interface,
                       "capture live on this interface (root or CAP_NET_RAW) instead of reading files; "
                       "SIGINT or SIGTERM ends the run with the report complete")
+          ->type_name("IFACE")
           ->excludes(captures);
   cmd->add_option("--count", options->count, "live capture: stop after N frames")
       ->needs(interface)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   cmd->add_option("--duration", options->duration, "live capture: stop after S seconds")
       ->needs(interface)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->add_option("--filter", options->filter,
                   "live capture: BPF filter (default: UDP on ports 5683, 5684 and each --port)")
-      ->needs(interface);
+      ->needs(interface)
+      ->type_name("BPF");
   cmd->callback([options, captures, interface, &exit_status] {
     if (captures->count() == 0 && interface->count() == 0) {
       throw CLI::RequiredError("a capture file, - for standard input, or -i INTERFACE");

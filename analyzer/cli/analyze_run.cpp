@@ -120,7 +120,7 @@ class Run {
       }
     }
     if (!error.empty()) {
-      std::cerr << "oscore-idu: " << error << "\n";
+      std::cerr << "oscore-idu: " << input.label << ": " << error << "\n";
       tally.on_diagnostic(Diagnostic{input.label, 0, error});
       read_error_ = true;
     }

@@ -26,10 +26,8 @@ std::string what_it_starts_with(const std::string& head) {
     if (byte(i) < 0x20 && head[i] != '\n' && head[i] != '\r' && head[i] != '\t') text = false;
     if (byte(i) >= 0x7f) text = false;
   }
-  if (text) {
-    std::string shown = head.substr(0, head.find_first_of("\r\n"));
-    return "it starts with the text \"" + shown + "\"";
-  }
+  const std::string first_line = head.substr(0, head.find_first_of("\r\n"));
+  if (text && !first_line.empty()) return "it starts with the text \"" + first_line + "\"";
   static constexpr char kHex[] = "0123456789abcdef";
   std::string bytes;
   for (std::size_t i = 0; i < head.size() && i < 8; ++i) {
@@ -40,16 +38,26 @@ std::string what_it_starts_with(const std::string& head) {
   return "it starts with the bytes " + bytes;
 }
 
-// The magic numbers of pcap (both byte orders, micro- and nanosecond) and pcapng.
-bool is_capture_magic(const std::string& head) {
-  static constexpr std::array<std::array<unsigned char, 4>, 5> kMagics{{
-      {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, {0x4d, 0x3c, 0xb2, 0xa1},
-      {0xa1, 0xb2, 0x3c, 0x4d}, {0x0a, 0x0d, 0x0d, 0x0a}}};
-  if (head.size() < 4) return false;
+// The magic numbers of pcap (both byte orders, micro- and nanosecond) and pcapng, with
+// the size of the smallest file header of each (pcap's 24 bytes, pcapng's Section Header
+// Block of 28): a file that starts right but is shorter was cut inside its header.
+struct Magic {
+  std::array<unsigned char, 4> bytes;
+  std::size_t header_size;
+};
+constexpr std::array<Magic, 5> kMagics{{{{0xd4, 0xc3, 0xb2, 0xa1}, 24},
+                                        {{0xa1, 0xb2, 0xc3, 0xd4}, 24},
+                                        {{0x4d, 0x3c, 0xb2, 0xa1}, 24},
+                                        {{0xa1, 0xb2, 0x3c, 0x4d}, 24},
+                                        {{0x0a, 0x0d, 0x0d, 0x0a}, 28}}};
+
+// The magic `head` starts with, or that `head` (shorter than 4 bytes) begins.
+const Magic* magic_of(const std::string& head) {
   for (const auto& magic : kMagics) {
-    if (std::memcmp(head.data(), magic.data(), 4) == 0) return true;
+    const std::size_t n = std::min<std::size_t>(head.size(), 4);
+    if (n > 0 && std::memcmp(head.data(), magic.bytes.data(), n) == 0) return &magic;
   }
-  return false;
+  return nullptr;
 }
 
 // libpcap's own text after "<path>: ", if it repeats the path.
@@ -73,7 +81,12 @@ std::optional<std::string> problem_before_open(const std::string& path) {
   std::string head(16, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
-  if (!is_capture_magic(head)) return path + ": not a pcap or pcapng file (" + what_it_starts_with(head) + ")";
+  const Magic* magic = magic_of(head);
+  if (!magic) return path + ": not a pcap or pcapng file (" + what_it_starts_with(head) + ")";
+  if (static_cast<std::size_t>(st.st_size) < magic->header_size) {
+    return path + ": truncated in its file header, before the first frame (" + std::to_string(st.st_size) +
+           " bytes)";
+  }
   return std::nullopt;
 }
 
@@ -88,11 +101,10 @@ std::string describe_open_error(const std::string& path, const std::string& erro
 }
 
 std::string describe_read_error(const std::string& path, const std::string& error, std::uint64_t frames) {
-  const std::string label = capture_label(path);
   const std::string reason = without_path(path, error);
   const std::string where = frames == 0 ? "before the first frame" : "after frame " + std::to_string(frames);
-  if (contains(reason, "truncated")) return label + ": truncated " + where;
-  return label + ": unreadable " + where + ": " + reason;
+  if (contains(reason, "truncated")) return "truncated " + where;
+  return "unreadable " + where + ": " + reason;
 }
 
 }  // namespace oidu

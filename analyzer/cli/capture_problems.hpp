@@ -13,7 +13,8 @@ namespace oidu {
 std::optional<std::string> problem_before_open(const std::string& path);
 // CaptureReader::open()'s `error` for `path`, reworded: "FILE: ..." naming the file once.
 std::string describe_open_error(const std::string& path, const std::string& error);
-// CaptureReader::error() after `frames` good frames: "FILE: truncated after frame N".
+// CaptureReader::error() after `frames` good frames, without the file's name (callers
+// put it in front, the reports' diagnostics name it apart): "truncated after frame N".
 std::string describe_read_error(const std::string& path, const std::string& error, std::uint64_t frames);
 
 }  // namespace oidu

@@ -62,7 +62,7 @@ int run_exposure(const ExposureOptions& o) {
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {
-      std::cerr << "oscore-idu: "
+      std::cerr << "oscore-idu: " << capture_label(reader->path()) << ": "
                 << describe_read_error(reader->path(), reader->error(), analyzer.summary().frames) << "\n";
       read_error = true;
     }
@@ -100,19 +100,25 @@ void add_exposure_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ExposureOptions>();
   CLI::App* cmd = app.add_subcommand(
       "exposure", "What a passive observer without keys can link across ID changes (with keys: against the truth)");
-  cmd->add_option("captures", options->captures, "pcap or pcapng files; - reads one from standard input")->required();
+  cmd->add_option("captures", options->captures, "pcap or pcapng files; - reads one from standard input")
+      ->type_name("CAPTURE")
+      ->required();
   cmd->add_option("-k,--keys", options->key_files,
                   "key file, repeatable: adds the identity changes that really happened and judges each")
       ->check(CLI::ExistingFile)
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("FILE");
   cmd->add_option("-f,--format", options->format, "output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "dot"}));
+      ->check(CLI::IsMember({"text", "json", "jsonl", "dot"}))
+      ->type_name("FORMAT");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
+      ->type_name("PORT")
       ->allow_extra_args(false);
   cmd->add_option("--window", options->window,
                   "seconds between one identity going quiet and another starting that count as timing evidence "
                   "(default 30)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->callback([options, &exit_status] { exit_status = run_exposure(*options); });
 }
 

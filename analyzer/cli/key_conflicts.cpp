@@ -53,7 +53,7 @@ std::vector<std::string> key_conflicts(const std::vector<KeyEntry>& keys) {
     if (what.empty()) {
       messages.push_back(e.origin + ": the same context as " + earlier.origin + " (" + ids_text(e) + ")");
     } else {
-      messages.push_back(e.origin + ": " + ids_text(e) + " as on " + earlier.origin + " but another " + what +
+      messages.push_back(e.origin + ": " + ids_text(e) + " as on " + earlier.origin + ", but a different " + what +
                          "; messages with these IDs are tried with both");
     }
   }

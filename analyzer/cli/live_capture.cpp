@@ -96,7 +96,7 @@ bool LiveCapture::next(Frame& frame) {
     }
     if (rc == PCAP_ERROR_BREAK) return false;
     if (rc < 0) {
-      error_ = options_.interface + ": " + pcap_geterr(impl_->pcap);
+      error_ = pcap_geterr(impl_->pcap);
       return false;
     }
     // Nothing waiting: sleep until something is, or the slice is over. EINTR is a

@@ -2,6 +2,7 @@
 // (CLI11's empty group: `man`, `completion`) are left out of both, as out of --help.
 #include "cli/man_page.hpp"
 
+#include <cctype>
 #include <sstream>
 
 namespace oidu {
@@ -36,17 +37,28 @@ std::string option_heading(const CLI::Option& opt) {
   if (!opt.nonpositional()) return "\\fI" + roff(opt.get_name(true)) + "\\fR";
   for (const auto& s : opt.get_snames()) heading += (heading.empty() ? "" : ", ") + ("\\fB\\-" + roff(s) + "\\fR");
   for (const auto& l : opt.get_lnames()) heading += (heading.empty() ? "" : ", ") + ("\\fB\\-\\-" + roff(l) + "\\fR");
-  if (opt.get_expected_max() > 0 && !opt.get_type_name().empty()) {
-    heading += " \\fI" + roff(opt.get_type_name()) + "\\fR";
-  }
+  // CLI11 appends its validators' names ("TEXT:FILE"); the name before them is the value's.
+  const std::string value = opt.get_type_name().substr(0, opt.get_type_name().find(':'));
+  if (opt.get_expected_max() > 0 && !value.empty()) heading += " \\fI" + roff(value) + "\\fR";
   return heading;
+}
+
+// The values an IsMember check allows, as CLI11 shows them in --help ("FORMAT:{text,json}").
+std::string choices(const CLI::Option& opt) {
+  const std::string type = opt.get_type_name();
+  const auto open = type.find(":{");
+  const auto close = type.find('}', open);
+  if (open == std::string::npos || close == std::string::npos) return {};
+  std::string list = type.substr(open + 2, close - open - 2);
+  for (std::size_t at = list.find(','); at != std::string::npos; at = list.find(',', at + 2)) list.replace(at, 1, ", ");
+  return " (one of: " + list + ")";
 }
 
 std::string synopsis(const CLI::App& sub) {
   std::string line = "\\fBoscore\\-idu " + roff(sub.get_name()) + "\\fR";
   bool has_options = false;
   for (const CLI::Option* opt : visible_options(sub)) {
-    if (opt->nonpositional()) has_options = true;
+    if (opt->nonpositional() && opt != sub.get_help_ptr()) has_options = true;
   }
   if (has_options) line += " [\\fIOPTIONS\\fR]";
   for (const CLI::Option* opt : visible_options(sub)) {
@@ -66,12 +78,17 @@ void write_man_page(const CLI::App& app, const std::string& version, std::ostrea
   out << "\\fBoscore\\-idu\\fR \\fB\\-\\-version\\fR | \\fB\\-\\-help\\fR\n";
   out << ".SH DESCRIPTION\n" << roff(app.get_description()) << "\n";
   for (const CLI::App* sub : visible_subcommands(app)) {
-    out << ".SH \"OSCORE\\-IDU " << roff(sub->get_name()) << "\"\n" << roff(sub->get_description()) << "\n";
+    std::string title = sub->get_name();
+    for (char& c : title) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out << ".SH \"OSCORE\\-IDU " << roff(title) << "\"\n" << roff(sub->get_description()) << "\n";
     for (const CLI::Option* opt : visible_options(*sub)) {
       if (opt == sub->get_help_ptr()) continue;
-      out << ".TP\n" << option_heading(*opt) << "\n" << roff(opt->get_description()) << "\n";
+      out << ".TP\n" << option_heading(*opt) << "\n" << roff(opt->get_description() + choices(*opt)) << "\n";
     }
-    if (!sub->get_footer().empty()) out << ".PP\n" << roff(sub->get_footer()) << "\n";
+    // Subcommands inherit the program's footer (the exit status), which has its own section.
+    if (!sub->get_footer().empty() && sub->get_footer() != app.get_footer()) {
+      out << ".PP\n" << roff(sub->get_footer()) << "\n";
+    }
   }
   if (!app.get_footer().empty()) out << ".SH \"EXIT STATUS\"\n" << roff(app.get_footer()) << "\n";
   out << ".SH \"SEE ALSO\"\n\\fBtcpdump\\fR(8), \\fBwireshark\\fR(1), \\fBpcap\\-filter\\fR(7)\n";
