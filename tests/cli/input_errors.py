@@ -11,10 +11,13 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 from pcap_datagrams import frame_ends
 
@@ -201,6 +204,23 @@ def standard_input(c, caps):
             f"{len(streamed)} streamed, {len(a['findings'])} findings")
     c.check("streamed findings come before the report's list",
             streamed and out.index(streamed[-1]) < out.index("\nFindings:"), out[-500:])
+    # SIGINT while standard input is still open: the frames so far are reported in full.
+    ends = frame_ends(pcap)
+    proc = subprocess.Popen([c.binary, "analyze", "--fail-on", "never", "-k", keys, "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(blob[: ends[5]])
+    proc.stdin.flush()
+    seen, deadline = b"", time.monotonic() + 30
+    # Frame 6's line: it has read that far (streamed, so it comes before the end).
+    while b"\n     6  " not in seen and proc.poll() is None and time.monotonic() < deadline:
+        if select.select([proc.stdout], [], [], 1)[0]:
+            seen += proc.stdout.read1(4096)
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=30)
+    out = (seen + rest).decode()
+    c.check("stdin: SIGINT ends the run cleanly", proc.returncode == 0, f"exit status {proc.returncode}: {err!r}")
+    c.check("stdin: SIGINT still writes the summary", "Summary: 6 frames" in out, out[-400:])
+    c.check("stdin: SIGINT is not reported as a broken capture", b"truncated" not in err, err)
     c.expect("empty stdin", c.run(["analyze", "-k", keys, "-"], stdin=b""), 2,
              stderr=[r"^oscore-idu: stdin: empty input, not a capture$"], stdout_empty=True)
     c.expect("text on stdin", c.run(["analyze", "-k", keys, "-"], stdin=b"hello\n"), 2,
