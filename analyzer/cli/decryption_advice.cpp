@@ -4,6 +4,7 @@
 // first failed request of each (context, kid) is tried, so this costs a few AEADs per run.
 #include "cli/decryption_advice.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "core/cbor.hpp"
@@ -15,6 +16,7 @@ namespace {
 constexpr std::string_view kNoContextForKid = "no context has kid";
 constexpr std::string_view kFailedWith = "verification failed with ";
 constexpr std::string_view kIdContextVariant = "/idctx:";
+constexpr std::size_t kMaxUnknownKids = 8;
 
 std::string id_text(const Bytes& id) { return id.empty() ? "''" : to_hex(id); }
 
@@ -51,10 +53,11 @@ bool opens(const ContextMaterial& material, const MessageRecord& m) {
 
 }  // namespace
 
-void DecryptionAdvice::note(Where& w, const MessageRecord& m) const {
+void DecryptionAdvice::note(Where& w, const MessageRecord& m) {
   if (w.count++ == 0) {
     w.first_frame = m.frame;
     w.capture = capture_;
+    w.order = sightings_++;
   }
 }
 
@@ -165,14 +168,20 @@ std::vector<std::string> DecryptionAdvice::lines() const {
   std::vector<std::string> out;
   if (closed_ == 0) return out;
   out.push_back(std::to_string(closed_) + " of " + std::to_string(oscore_) + " OSCORE messages could not be decrypted:");
-  if (!keys_given_) {
-    out.push_back("  no key file was given: add one with -k FILE");
-    return out;
-  }
+  // Without keys the kids are still worth listing: they say which contexts to look for.
+  if (!keys_given_) out.push_back("  no key file was given: add one with -k FILE");
+  // In the order they were first seen; a peer that changes its kid context on every
+  // message (RFC 8613 B.2) would otherwise fill the screen.
+  std::vector<std::pair<const Where*, std::string>> unknown;
   for (const auto& [id, where] : unknown_kids_) {
     std::string text = "  no key for kid " + id_text(id.first);
     if (id.second) text += " with kid context " + id_text(*id.second);
-    out.push_back(text + " (" + where_text(where) + ")");
+    unknown.emplace_back(&where, text + " (" + where_text(where) + ")");
+  }
+  std::sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.first->order < b.first->order; });
+  for (std::size_t i = 0; i < unknown.size() && i < kMaxUnknownKids; ++i) out.push_back(unknown[i].second);
+  if (unknown.size() > kMaxUnknownKids) {
+    out.push_back("  ... and " + std::to_string(unknown.size() - kMaxUnknownKids) + " more kids or kid contexts without a key");
   }
   for (const auto& [name, failure] : failures_) {
     std::string text = "  " + name + " fails verification on ";

@@ -32,6 +32,7 @@ class DecryptionAdvice : public EventSink {
     std::uint64_t count = 0;
     std::uint64_t first_frame = 0;
     std::string capture;
+    std::uint64_t order = 0;  // when first seen, across captures: the advice's order
   };
   struct Failure {
     Where where;
@@ -39,7 +40,7 @@ class DecryptionAdvice : public EventSink {
     std::set<Bytes> kids;                  // of the failed requests
     std::optional<MessageRecord> request;  // the first failed request, to try variations on
   };
-  void note(Where& w, const MessageRecord& m) const;
+  void note(Where& w, const MessageRecord& m);
   std::string where_text(const Where& w) const;
   // What the trial decryptions of `request` suggest. Run at the end: the engine reports
   // a key file's contexts only once it knows which peer is the client, or at finish().
@@ -48,6 +49,7 @@ class DecryptionAdvice : public EventSink {
   bool keys_given_;
   std::string capture_;
   std::uint64_t oscore_ = 0, closed_ = 0;
+  std::uint64_t sightings_ = 0;
   std::map<std::pair<Bytes, std::optional<Bytes>>, Where> unknown_kids_;  // (kid, kid context)
   std::map<std::string, Failure> failures_;                              // by key context
   std::map<std::string, Where> other_reasons_;                           // problem text
