@@ -69,7 +69,6 @@ std::string DecryptionAdvice::where_text(const Where& w) const {
 }
 
 void DecryptionAdvice::on_context(const ContextRecord& c) {
-  material_of_[c.name] = {c.master_secret, c.master_salt};
   if (c.kind == ContextKind::Keys && key_contexts_.emplace(c.name, c).second) key_order_.push_back(c.name);
 }
 
@@ -77,7 +76,10 @@ void DecryptionAdvice::on_message(const MessageRecord& m) {
   if (!m.oscore || m.status == DecryptStatus::Duplicate || m.status == DecryptStatus::Malformed) return;
   ++oscore_;
   if (m.status == DecryptStatus::Decrypted) {
-    if (const auto it = material_of_.find(m.context); it != material_of_.end()) opened_material_.insert(it->second);
+    if (m.context != last_opened_) {
+      last_opened_ = m.context;
+      opened_.insert(m.context);
+    }
     return;
   }
   ++closed_;
@@ -199,10 +201,19 @@ std::vector<std::string> DecryptionAdvice::lines() const {
     out.push_back(text);
   }
   for (const auto& [reason, where] : other_reasons_) out.push_back("  " + reason + " (" + where_text(where) + ")");
+  // A key entry was used if it, or a context derived from it, opened something: derived
+  // contexts are named after it ("k:1/id-update#1", "k:1/kudos#1/new", "k:1/idctx:ab").
+  // The names that start with `name` follow it in the set's order.
+  const auto used = [&](const std::string& name) {
+    for (auto it = opened_.lower_bound(name); it != opened_.end() && it->compare(0, name.size(), name) == 0; ++it) {
+      if (it->size() == name.size() || (*it)[name.size()] == '/') return true;
+    }
+    return false;
+  };
   std::string idle;
   for (const std::string& name : key_order_) {
     const ContextRecord& c = key_contexts_.at(name);
-    if (opened_material_.count({c.master_secret, c.master_salt})) continue;
+    if (used(name)) continue;
     idle += (idle.empty() ? "" : ", ") + name + " (Sender IDs " + id_text(c.client_id) + " and " +
             id_text(c.server_id) + (c.id_context ? ", ID Context " + id_text(*c.id_context) : "") + ")";
   }

@@ -55,8 +55,8 @@ class DecryptionAdvice : public EventSink {
   std::map<std::string, Where> other_reasons_;                           // problem text
   std::map<std::string, ContextRecord> key_contexts_;                     // from the key files, by name
   std::vector<std::string> key_order_;
-  std::map<std::string, std::pair<Bytes, Bytes>> material_of_;           // any context: (secret, salt)
-  std::set<std::pair<Bytes, Bytes>> opened_material_;                      // (secret, salt) that opened something
+  std::set<std::string> opened_;  // names of the contexts that opened something
+  std::string last_opened_;       // most messages share their predecessor's context: one compare
 };
 
 }  // namespace oidu

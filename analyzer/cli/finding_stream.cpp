@@ -1,3 +1,4 @@
+// A finding line per finding, written and flushed the moment the engine raises it.
 #include "cli/finding_stream.hpp"
 
 #include "analysis/finding_catalogue.hpp"

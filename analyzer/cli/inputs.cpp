@@ -1,3 +1,5 @@
+// Key files and captures in: every key line checked, context names made independent of the
+// path typed, and each capture opened or named on stderr with the reason it cannot be used.
 #include "cli/inputs.hpp"
 
 #include <filesystem>

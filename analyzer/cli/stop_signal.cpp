@@ -1,3 +1,4 @@
+// The stop flag behind SIGINT and SIGTERM: set by the handler, read by the input loops.
 #include "cli/stop_signal.hpp"
 
 #include <csignal>
