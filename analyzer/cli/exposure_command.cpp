@@ -53,7 +53,7 @@ int run_exposure(const ExposureOptions& o) {
   std::size_t linked = 0;
   bool read_error = false;
   for (auto& reader : readers) {
-    config.file = reader->path();
+    config.file = capture_label(reader->path());
     exposure::Observer observer(exposure::ObserverConfig{o.window});
     std::optional<exposure::Truth> truth;
     if (!o.key_files.empty()) truth.emplace();
@@ -69,7 +69,7 @@ int run_exposure(const ExposureOptions& o) {
     analyzer.finish();
     observer.finish();
     if (truth) truth->finish(observer);
-    const ExposureResult result{reader->path(), &observer, truth ? &*truth : nullptr};
+    const ExposureResult result{capture_label(reader->path()), &observer, truth ? &*truth : nullptr};
     linked += linked_changes(result);
     if (o.format == "json") {
       if (several) {

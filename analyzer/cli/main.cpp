@@ -21,8 +21,8 @@ constexpr const char* kVersion = "oscore-idu " OIDU_VERSION;
 // Shown at the end of --help and as the man page's EXIT STATUS.
 constexpr const char* kExitStatus =
     "Exit status: 0 ran and found nothing at or above --fail-on; 1 such findings exist; 2 usage error or "
-    "unusable input (a key file line, a capture that cannot be read: each is named on stderr, and the "
-    "usable captures are still analysed and reported).";
+    "unusable input (a key file line, a capture that cannot be read: each is named on stderr; analyze still "
+    "analyses and reports the usable captures).";
 
 // `version`, and the hidden `man` and `completion` that packaging runs at build time.
 void add_meta_commands(CLI::App& app) {
