@@ -60,6 +60,10 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveOptions& options, std::
     return fail(why);
   }
   live->link_type_ = pcap_datalink(pcap);
+  if (!link_type_supported(live->link_type_)) {
+    return fail("unsupported link type " + std::to_string(live->link_type_) + " (" +
+                link_type_label(live->link_type_) + "): no UDP could be read from it");
+  }
   bpf_program program{};
   if (pcap_compile(pcap, &program, live->filter_.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     return fail("bad filter \"" + live->filter_ + "\": " + pcap_geterr(pcap));
