@@ -106,9 +106,9 @@ void pack_message(const oidu::MessageRecord& m, StringPool& strings, oidu::Bytes
   w.byte(static_cast<std::uint8_t>(m.status));
   w.text(m.problem);
   w.varint(strings.intern(m.context));
-  w.varint(strings.intern(m.context_origin));
+  w.varint(strings.intern(m.context_origin ? oidu::context_origin_name(*m.context_origin) : ""));
   w.varint(strings.intern(oidu::message_role_name(m.role)));
-  w.varint(strings.intern(m.peer_states));
+  w.varint(strings.intern(m.peer_states ? oidu::peer_states_text(*m.peer_states) : ""));
   if (flags & kRequestFrame) w.varint(*m.request_frame);
   if (flags & kProcedure) w.varint(*m.procedure);
   w.bytes(oidu::view(m.partial_iv));

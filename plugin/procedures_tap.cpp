@@ -25,7 +25,7 @@ std::string peer_text(const oidu::PeerRecord& p) {
   if (p.offered) s += "offered " + (p.offered->empty() ? "''" : oidu::to_hex(*p.offered));
   if (p.completed_at) s += (s.empty() ? "" : ", ") + std::string("completed ") +
                            std::to_string(*p.completed_at);
-  if (!p.final_state.empty()) s += (s.empty() ? "" : ", ") + p.final_state;
+  if (p.final_state) s += (s.empty() ? "" : ", ") + std::string(oidu::kudos_state_name(*p.final_state));
   return s.empty() ? "-" : s;
 }
 
@@ -47,7 +47,8 @@ std::string procedures_text(const CaptureState& state) {
   for (const auto& [id, p] : procedures) {
     const std::string frames = std::to_string(p.first_frame) + "-" + std::to_string(p.last_frame);
     put(std::snprintf(line, sizeof line, "%4u  %-9s  %-9s  %-10s  %-10s  %-13s  %s\n", id,
-                      p.type.c_str(), p.initiator.c_str(), p.mode.c_str(), p.outcome.c_str(),
+                      oidu::procedure_type_name(p.type), oidu::initiator_name(p.initiator),
+                      oidu::procedure_mode_name(p.mode), oidu::outcome_name(p.outcome),
                       frames.c_str(), p.context.c_str()));
     out += "      old IDs " + ids_text(p.old_client_id, p.old_server_id);
     if (p.new_client_id && p.new_server_id) {

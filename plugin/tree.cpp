@@ -188,12 +188,14 @@ void add_procedure(proto_tree* tree, tvbuff_t* tvb, const StoredMessage& m,
     proto_item_append_text(item, " (in progress; its outcome is known after the first pass)");
     return;
   }
-  proto_item_append_text(item, " (%s, %s, %s)", p->type.c_str(), p->mode.c_str(),
-                         p->outcome.c_str());
-  add_generated_string(sub, hf.procedure_type, tvb, p->type);
-  add_generated_string(sub, hf.procedure_outcome, tvb, p->outcome);
-  add_generated_string(sub, hf.procedure_mode, tvb, p->mode);
-  add_generated_string(sub, hf.procedure_initiator, tvb, p->initiator);
+  const char* type = oidu::procedure_type_name(p->type);
+  const char* mode = oidu::procedure_mode_name(p->mode);
+  const char* outcome = oidu::outcome_name(p->outcome);
+  proto_item_append_text(item, " (%s, %s, %s)", type, mode, outcome);
+  add_generated_string(sub, hf.procedure_type, tvb, type);
+  add_generated_string(sub, hf.procedure_outcome, tvb, outcome);
+  add_generated_string(sub, hf.procedure_mode, tvb, mode);
+  add_generated_string(sub, hf.procedure_initiator, tvb, oidu::initiator_name(p->initiator));
   proto_item_set_generated(proto_tree_add_uint(sub, hf.procedure_first, tvb, 0, 0,
                                                static_cast<guint32>(p->first_frame)));
   proto_item_set_generated(proto_tree_add_uint(sub, hf.procedure_last, tvb, 0, 0,

@@ -1,6 +1,6 @@
 // The state the engine keeps per pair of peers sharing a context lineage: what each peer
-// did under the current IDs, the ongoing ID update and KUDOS executions, and what the
-// network showed before the switch to new IDs. Plain data; the trackers own the logic.
+// did under the current IDs and the ongoing ID update and KUDOS executions. Plain data;
+// the trackers own the logic (the network watch keeps its own state, network_watch.hpp).
 #pragma once
 #include <array>
 #include <map>
@@ -14,11 +14,6 @@
 #include "analysis/records.hpp"
 
 namespace oidu {
-
-enum class Role { Client = 0, Server = 1 };
-inline Role other(Role r) { return r == Role::Client ? Role::Server : Role::Client; }
-inline std::size_t idx(Role r) { return static_cast<std::size_t>(r); }
-const char* role_name(Role r);
 
 // One peer of an ID update procedure (draft-ietf-core-oscore-id-update section 2.1).
 struct IdUpdatePeer {
@@ -55,9 +50,6 @@ struct IdUpdateProcedure {
   std::optional<std::uint64_t> closing_request;
 };
 
-enum class KudosState { Idle, Busy, Pending };
-const char* kudos_state_name(KudosState s);
-
 struct KudosPeer {
   KudosState state = KudosState::Idle;
   std::optional<bool> b_bit;
@@ -77,29 +69,6 @@ struct KudosExecution {
   ContextSlot* ctx_temp = nullptr;
   ContextSlot* ctx_new = nullptr;
   std::array<Endpoint, 2> endpoints;
-};
-
-// What one peer showed on the network under the IDs in use before a switch.
-struct PeerTraffic {
-  std::optional<IpAddress> ip;
-  std::optional<MacAddress> mac;
-  std::optional<std::uint64_t> last_piv;
-  std::optional<std::uint16_t> last_mid;
-  std::optional<Bytes> kid_context;     // last kid context it sent in clear
-};
-
-// Privacy watch for one switch from old IDs (CTX_A) to new IDs (CTX_B).
-struct SwitchWatch {
-  std::uint32_t procedure = 0;
-  ContextSlot* old_slot = nullptr;
-  ContextSlot* new_slot = nullptr;
-  std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
-  std::array<PeerTraffic, 2> before;
-  std::array<bool, 2> seen_new{false, false};
-  std::array<bool, 2> seen_new_mid{false, false};
-  std::set<std::uint64_t> old_tokens;   // fingerprints of tokens used under the old IDs
-  bool switched = false;
-  std::set<std::string> reported;       // "<code>/<detail>": each leak once
 };
 
 // Recipient-ID-Ack from one peer while no ID update is known: either a stray
@@ -132,15 +101,6 @@ struct Association {
   std::optional<Bytes> last_offers[2];            // its offers, for late acks
   std::optional<AckWithoutOffer> ack_without_offer;  // undecided, see AckWithoutOffer
   std::unique_ptr<KudosExecution> kudos;          // ongoing
-
-  // Network history of the current IDs (for the switch watches), bounded.
-  std::array<PeerTraffic, 2> traffic;
-  std::set<std::pair<IpAddress, IpAddress>> pairs;
-  // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
-  // the same however long it talks.
-  std::array<std::uint64_t, 16> recent_tokens{};
-  std::size_t next_token = 0;
-  std::vector<std::unique_ptr<SwitchWatch>> switches;
 };
 
 }  // namespace oidu

@@ -16,22 +16,20 @@
 namespace oidu {
 
 struct Association;
-struct PivHistory;
 
 struct ContextSlot {
   std::uint32_t id = 0;
   std::string name;          // shown to users: "<key name>", "<name>/id-update#1", ...
-  std::string origin;        // "keys", "id-update #1", "kudos #2 CTX_TEMP", ...
   ContextKind kind = ContextKind::Keys;
   std::shared_ptr<SecurityContext> context;
   Bytes client_id, server_id;  // Sender IDs of the client and of the server
   Association* association = nullptr;
   std::uint32_t procedure = 0;  // the procedure that derived it (0 for keys)
   bool retired = false;         // replaced; kept for late messages until dropped
-  // The nonce histories (nonce_tracker.cpp) its messages used last, by their table key:
-  // a message finds its history here without a lookup in the engine-wide table.
-  std::array<std::pair<std::uint64_t, PivHistory*>, 4> recent_nonce_histories{};
-  std::size_t next_nonce_history = 0;
+
+  ContextOrigin origin() const {
+    return {kind, procedure, kind == ContextKind::IdContext ? context->material().id_context.value_or(Bytes{}) : Bytes{}};
+  }
 };
 
 class ContextStore {

@@ -1,6 +1,7 @@
 // Internal: the engine behind Analyzer. Its methods are split by job across
 // engine_intake.cpp (frames to records), engine_decrypt.cpp (which context opens what),
-// id_update_tracker.cpp, kudos_tracker.cpp, switch_tracker.cpp and nonce_tracker.cpp.
+// id_update_tracker.cpp and kudos_tracker.cpp; the network watch (network_watch.hpp) and
+// the nonce tracker (nonce_tracker.hpp) are classes that own their state.
 #pragma once
 #include <array>
 #include <deque>
@@ -11,45 +12,20 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/association.hpp"
+#include "analysis/context_resolver.hpp"
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
+#include "analysis/finding_reporter.hpp"
+#include "analysis/network_watch.hpp"
+#include "analysis/nonce_tracker.hpp"
+#include "analysis/observed.hpp"
 #include "analysis/outcome_rules.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
 
 namespace oidu {
 
-// One verified OSCORE message, as the trackers see it.
-struct Observed {
-  MessageRecord& rec;
-  const Frame& frame;
-  const CoapMessage& coap;
-  const OscoreOption& option;
-  const InnerMessage& inner;
-  Association& assoc;
-  ContextSlot& slot;
-  Role sender;
-  PendingRequest* request;   // responses: the request answered
-};
-
-// Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
-// seen (memory grows with gaps, not messages) plus digests of the latest ones.
-struct PivHistory {
-  std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
-  std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
-  std::size_t next = 0;
-};
-
-// A context to try on a message, and how it came to be.
-struct DecryptCandidate {
-  ContextSlot* base = nullptr;                 // the slot it belongs to or derives from
-  std::shared_ptr<SecurityContext> derived;    // set for KUDOS contexts not yet in a slot
-  bool kudos_temp = false;
-  bool kudos_new = false;
-  KudosDerivation derivation = KudosDerivation::Draft14;
-};
-
-struct Engine {
+struct Engine final : FindingReporter, IdContextVariants {
   Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
 
   AnalyzerConfig config;
@@ -59,19 +35,17 @@ struct Engine {
   ContextStore store;
   std::vector<std::unique_ptr<Association>> associations;
   ExchangeTable exchanges;
+  ContextResolver resolver{store, exchanges, *this};
   DuplicateFilter duplicates;
-  std::unordered_map<std::uint64_t, PivHistory> nonces;  // fingerprint(key, nonce id) -> PIVs, never erased
+  NonceTracker nonces;
+  NetworkWatch network;
   std::uint32_t next_procedure = 1;
   std::int64_t last_time_us = 0;
   std::int64_t last_expiry_us = 0;
   std::uint64_t last_frame = 0;
   // Buffers reused from message to message, so the hot path does not allocate.
   MessageRecord record;        // the message being analysed
-  CoapMessage coap_buffer;     // its CoAP message and, once decrypted, its plaintext
-  InnerMessage inner_buffer;
-  Bytes plaintext;
-  std::vector<ContextSlot*> bases_buffer;
-  std::vector<DecryptCandidate> candidates_buffer;
+  CoapMessage coap_buffer;     // its CoAP message
   // Contexts not yet handed to the sink, oldest first, with the frame that made each
   // known: a context from a key file is reported once the traffic has shown which peer
   // is the client (its Sender IDs may be swapped until then), and later ones wait behind
@@ -91,7 +65,7 @@ struct Engine {
   // engine_prefetch.cpp
   void process_batch(std::span<const Frame> frames);
   void report(FindingCode code, std::uint64_t frame, std::optional<std::uint32_t> procedure,
-              std::string message);
+              std::string message) override;
   void diagnose(std::uint64_t frame, std::string message);
 
   // engine_decrypt.cpp
@@ -103,11 +77,11 @@ struct Engine {
   Role settle_roles(ContextSlot& base, bool is_request, ByteView request_kid, Role sender);
   PendingRequest& register_request(const Frame& frame, const CoapMessage& coap, ByteView kid,
                                    ByteView piv);
-  ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context);
+  ContextSlot& id_context_variant(ContextSlot& base, const Bytes& id_context) override;
   // Hands the sink every waiting context up to the first one whose Sender IDs are not
   // settled; all of them with `all`.
   void report_settled_contexts(bool all);
-  ContextSlot& add_slot(Association& assoc, std::string name, std::string origin, ContextKind kind,
+  ContextSlot& add_slot(Association& assoc, std::string name, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
                         std::uint32_t procedure);
 
@@ -133,18 +107,12 @@ struct Engine {
                          const OscoreOption& option, const Frame& frame);
   void track_kudos(Observed& m, bool opened_with_temp, bool opened_with_new);
   void end_kudos(Association& assoc, KudosEnd end);
-
-  // switch_tracker.cpp
-  void track_network(Observed& m);
-
-  // nonce_tracker.cpp
-  void track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv, ByteView ciphertext);
 };
 
 
 // The parts of a ProcedureRecord that ID update and KUDOS share.
-ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
+ProcedureRecord procedure_record(std::uint32_t id, ProcedureType type, Role initiator,
+                                 Outcome outcome, ProcedureMode mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints);
 

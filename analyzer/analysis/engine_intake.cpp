@@ -8,26 +8,15 @@
 
 namespace oidu {
 
-const char* role_name(Role r) { return r == Role::Client ? "client" : "server"; }
-
-const char* kudos_state_name(KudosState s) {
-  switch (s) {
-    case KudosState::Idle: return "IDLE";
-    case KudosState::Busy: return "BUSY";
-    case KudosState::Pending: return "PENDING";
-  }
-  return "?";
-}
-
-ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initiator,
-                                 Outcome outcome, const char* mode, const ContextSlot* ctx_old,
+ProcedureRecord procedure_record(std::uint32_t id, ProcedureType type, Role initiator,
+                                 Outcome outcome, ProcedureMode mode, const ContextSlot* ctx_old,
                                  const std::vector<std::uint64_t>& frames,
                                  const std::array<Endpoint, 2>& endpoints) {
   ProcedureRecord rec;
   rec.id = id;
   rec.type = type;
-  rec.initiator = role_name(initiator);
-  rec.outcome = outcome_name(outcome);
+  rec.initiator = initiator;
+  rec.outcome = outcome;
   rec.mode = mode;
   rec.context = ctx_old ? ctx_old->name : "";
   rec.frames = frames;
@@ -41,8 +30,8 @@ ProcedureRecord procedure_record(std::uint32_t id, const char* type, Role initia
     rec.old_client_id = ctx_old->client_id;
     rec.old_server_id = ctx_old->server_id;
   }
-  rec.client_peer.role = role_name(Role::Client);
-  rec.server_peer.role = role_name(Role::Server);
+  rec.client_peer.role = Role::Client;
+  rec.server_peer.role = Role::Server;
   return rec;
 }
 
@@ -54,7 +43,7 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
     assoc->name = entry.name;
     assoc->keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
-    ContextSlot& slot = add_slot(*assoc, entry.name, "keys", ContextKind::Keys, context,
+    ContextSlot& slot = add_slot(*assoc, entry.name, ContextKind::Keys, context,
                                  entry.client_id, entry.server_id, 0);
     assoc->current = &slot;
     assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
@@ -149,7 +138,7 @@ void Engine::process(const Frame& frame) {
   rec.dst = frame.dst;
   rec.src_mac = frame.src_mac;
   rec.dst_mac = frame.dst_mac;
-  rec.type = coap_type_name(coap->type);
+  rec.type = coap->type;
   rec.code = coap->code;
   rec.message_id = coap->message_id;
   rec.token.assign(coap->token.begin(), coap->token.end());

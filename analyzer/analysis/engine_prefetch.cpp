@@ -78,10 +78,13 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (s == nullptr) continue;
       contexts[i] = s->context.get();
       load(contexts[i]);
-      if (s->association) load_all(s->association);
+      if (s->association) {
+        load_all(s->association);
+        network.prefetch(*s->association);
+      }
       load(s->client_id.data());
       load(s->server_id.data());
-      for (const auto& [key, history] : s->recent_nonce_histories) load(history);
+      nonces.prefetch(s->id);
     }
     // Levels 4 to 7: the context's keys, down to the cipher contexts.
     for (int step = 0; step < 4; ++step) {

@@ -15,19 +15,16 @@ constexpr std::uint8_t kUnauthorized = 0x81;        // 4.01
 
 std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
 
-std::string describe(const IdUpdateProcedure& p) {
-  std::string out;
+std::array<PeerState, 2> peer_states(const IdUpdateProcedure& p) {
+  std::array<PeerState, 2> out;
   for (Role role : {Role::Client, Role::Server}) {
     const IdUpdatePeer& peer = p.peers[idx(role)];
-    if (!out.empty()) out += "; ";
-    out += role_name(role);
-    out += peer.offered ? " offered " + hex_or_empty(*peer.offered) : " no offer";
-    out += ", acks sent " + std::to_string(peer.acks_sent) + " received " +
-           std::to_string(peer.acks_received);
-    if (peer.completed_at) out += ", completed at " + std::to_string(*peer.completed_at);
+    out[idx(role)] = PeerState{peer.offered, peer.acks_sent, peer.acks_received, peer.completed_at, std::nullopt};
   }
   return out;
 }
+
+std::string describe(const IdUpdateProcedure& p) { return peer_states_text(peer_states(p)); }
 
 }  // namespace
 
@@ -39,21 +36,10 @@ ContextSlot& Engine::install_new_ids(Association& assoc, IdUpdateProcedure& p, C
     if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
   ContextSlot& slot = add_slot(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
-                               "id-update #" + std::to_string(p.id), ContextKind::IdUpdate,
+                               ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id);
   p.ctx_b = &slot;
-  // From now on the new IDs can be used, prematurely or not: watch what an observer
-  // could link across the switch, starting from what the old IDs showed so far.
-  auto watch = std::make_unique<SwitchWatch>();
-  watch->procedure = p.id;
-  watch->old_slot = p.ctx_a;
-  watch->new_slot = &slot;
-  watch->old_pairs = assoc.pairs;
-  watch->before = assoc.traffic;
-  for (std::uint64_t token : assoc.recent_tokens) {
-    if (token) watch->old_tokens.insert(token);
-  }
-  assoc.switches.push_back(std::move(watch));
+  network.start_switch(assoc, p.id, p.ctx_a, &slot);
   return slot;
 }
 
@@ -164,7 +150,7 @@ void Engine::track_id_update(Observed& m) {
       p->frames.push_back(frame);
       m.rec.procedure = p->id;
       m.rec.role = ack ? MessageRole::Ack : MessageRole::InProcedure;
-      m.rec.peer_states = describe(*p);
+      m.rec.peer_states = peer_states(*p);
       end_id_update(a, IdUpdateEnd::BothCompleted, frame);
       return;
     }
@@ -300,7 +286,7 @@ void Engine::track_id_update(Observed& m) {
 
   if (aborts) {
     m.rec.role = MessageRole::Abort;
-    m.rec.peer_states = describe(*p);
+    m.rec.peer_states = peer_states(*p);
     end_id_update(a, IdUpdateEnd::ErrorResponse, frame);
     return;
   }
@@ -319,7 +305,7 @@ void Engine::track_id_update(Observed& m) {
     if (!peer.completed_at && id_update_peer_completed(*p, peer)) peer.completed_at = frame;
   }
   if (!m.rec.role) m.rec.role = role.value_or(MessageRole::InProcedure);
-  m.rec.peer_states = describe(*p);
+  m.rec.peer_states = peer_states(*p);
   if (p->peers[0].completed_at && p->peers[1].completed_at) {
     if (m.coap.is_request()) {
       p->closing_request = frame;
@@ -332,12 +318,12 @@ void Engine::track_id_update(Observed& m) {
 void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame) {
   IdUpdateProcedure& p = *a.id_update;
   const Outcome outcome = id_update_outcome(p, end);
-  ProcedureRecord rec = procedure_record(p.id, "id-update", p.initiator, outcome,
-                                         p.integrated ? "integrated" : "standalone", p.ctx_a,
+  ProcedureRecord rec = procedure_record(p.id, ProcedureType::IdUpdate, p.initiator, outcome,
+                                         p.integrated ? ProcedureMode::Integrated : ProcedureMode::Standalone, p.ctx_a,
                                          p.frames, p.endpoints);
   rec.started_before_capture = p.started_before_capture;
   // Who sent the first Recipient-ID is not in the capture.
-  if (p.started_before_capture) rec.initiator = "unknown";
+  if (p.started_before_capture) rec.initiator.reset();
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
     peer.offered = p.peers[idx(role)].offered;
@@ -360,7 +346,7 @@ void Engine::end_id_update(Association& a, IdUpdateEnd end, std::uint64_t frame)
       if (peer.offered && !peer.completed_at) a.failed_offers[idx(role)].insert(*peer.offered);
     }
     if (p.ctx_b) p.ctx_b->retired = true;
-    std::erase_if(a.switches, [&](const auto& w) { return w->procedure == p.id; });
+    network.end_switch(a, p.id);
     if (outcome == Outcome::Disagreement) {
       report(FindingCode::ProcedureFailed, frame ? frame : rec.last_frame, p.id,
              "ID update ended with the peers disagreeing on the new IDs: an acknowledgement names "

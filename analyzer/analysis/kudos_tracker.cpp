@@ -6,9 +6,10 @@
 namespace oidu {
 namespace {
 
-std::string kudos_states(const KudosExecution& k) {
-  return std::string("client ") + kudos_state_name(k.peers[0].state) + ", server " +
-         kudos_state_name(k.peers[1].state);
+std::array<PeerState, 2> kudos_states(const KudosExecution& k) {
+  std::array<PeerState, 2> out;
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].kudos = k.peers[i].state;
+  return out;
 }
 
 }  // namespace
@@ -47,7 +48,6 @@ ContextSlot& Engine::kudos_slot(Association& assoc, ContextSlot& base, Role send
   }
   const std::string tag = is_new ? "new" : "temp";
   existing = &add_slot(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
-                       "kudos #" + std::to_string(k.id) + (is_new ? " CTX_NEW" : " CTX_TEMP"),
                        is_new ? ContextKind::KudosNew : ContextKind::KudosTemp, std::move(context),
                        base.client_id, base.server_id, k.id);
   return *existing;
@@ -130,12 +130,13 @@ void Engine::track_kudos(Observed& m, bool opened_with_temp, bool opened_with_ne
 void Engine::end_kudos(Association& assoc, KudosEnd end) {
   const Outcome outcome = kudos_outcome(end);
   KudosExecution& k = *assoc.kudos;
-  ProcedureRecord rec = procedure_record(k.id, "kudos", k.initiator, outcome, k.no_fs ? "no-fs" : "fs",
+  ProcedureRecord rec = procedure_record(k.id, ProcedureType::Kudos, k.initiator, outcome,
+                                         k.no_fs ? ProcedureMode::NoForwardSecrecy : ProcedureMode::ForwardSecrecy,
                                          k.ctx_old, k.frames, k.endpoints);
   for (Role role : {Role::Client, Role::Server}) {
     PeerRecord& peer = role == Role::Client ? rec.client_peer : rec.server_peer;
     peer.completed_at = k.peers[idx(role)].completed_at;
-    peer.final_state = kudos_state_name(k.peers[idx(role)].state);
+    peer.final_state = k.peers[idx(role)].state;
   }
   rec.derivation = k.derivation;
   if (outcome == Outcome::Success && k.ctx_new) {

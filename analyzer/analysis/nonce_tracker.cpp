@@ -1,11 +1,12 @@
-// NONCE_REUSE: the same (key, AEAD nonce) protecting two different messages. PIVs seen
-// are kept as ranges per (key, nonce ID), so memory follows the gaps in a sender's
-// sequence, not the message count; recent ciphertext digests tell a resent copy of the
-// same message from a different one.
+// NONCE_REUSE: PIVs seen are kept as ranges per (key, nonce ID), so memory follows the
+// gaps in a sender's sequence, not the message count.
+#include "analysis/nonce_tracker.hpp"
+
 #include <algorithm>
 #include <iterator>
 
-#include "analysis/engine.hpp"
+#include "analysis/exchanges.hpp"
+#include "wire/oscore_option.hpp"
 
 namespace oidu {
 namespace {
@@ -54,30 +55,44 @@ void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
 
 }  // namespace
 
-void Engine::track_nonce(Observed& m, std::uint64_t key_digest, ByteView nonce_id, ByteView piv,
-                         ByteView ciphertext) {
+NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::uint64_t table_key) {
+  if (context_id >= recent_by_context_.size()) recent_by_context_.resize(context_id + 1);
+  RecentHistories& cache = recent_by_context_[context_id];
+  auto cached = std::find_if(cache.entries.begin(), cache.entries.end(),
+                             [&](const auto& c) { return c.second && c.first == table_key; });
+  if (cached == cache.entries.end()) {
+    // Histories are never erased and the table's nodes never move: the pointer stays good.
+    cached = cache.entries.begin() + static_cast<std::ptrdiff_t>(cache.next);
+    *cached = {table_key, &histories_[table_key]};
+    cache.next = (cache.next + 1) % cache.entries.size();
+  }
+  return *cached->second;
+}
+
+void NonceTracker::prefetch(std::uint32_t context_id) const {
+  if (context_id >= recent_by_context_.size()) return;
+  for (const auto& [key, history] : recent_by_context_[context_id].entries) {
+    if (history != nullptr) __builtin_prefetch(history);
+  }
+}
+
+void NonceTracker::observe(const NonceUse& use, FindingReporter& findings) {
   // Keyed by the key (its digest), not the context: two contexts that happen to derive
   // the same key (e.g. both peers with one Sender ID) share one nonce space.
-  const std::uint64_t table_key = fingerprint(nonce_id, key_digest ^ nonce_id.size());
-  auto& cache = m.slot.recent_nonce_histories;
-  auto cached = std::find_if(cache.begin(), cache.end(), [&](const auto& c) { return c.second && c.first == table_key; });
-  if (cached == cache.end()) {
-    // Histories are never erased and the table's nodes never move: the pointer stays good.
-    cached = cache.begin() + static_cast<std::ptrdiff_t>(m.slot.next_nonce_history);
-    *cached = {table_key, &nonces[table_key]};
-    m.slot.next_nonce_history = (m.slot.next_nonce_history + 1) % cache.size();
-  }
-  PivHistory& h = *cached->second;
-  const std::uint64_t v = piv_value(piv);
-  const std::uint64_t d = fingerprint(ciphertext);
+  const std::uint64_t table_key = fingerprint(use.nonce_id, use.key_digest ^ use.nonce_id.size());
+  PivHistory& h = history(use.context_id, table_key);
+  const std::uint64_t v = piv_value(use.piv);
+  const std::uint64_t d = fingerprint(use.ciphertext);
   if (contains(h.ranges, v)) {
     const bool same_message = std::any_of(h.recent.begin(), h.recent.end(), [&](const auto& r) {
       return r.first == v && r.second == d;
     });
     if (!same_message) {
-      report(FindingCode::NonceReuse, m.frame.number, m.rec.procedure,
-             "Partial IV " + std::to_string(v) + " of ID " + (nonce_id.empty() ? "''" : to_hex(nonce_id)) +
-                 " protects a second, different message under the same key (" + m.slot.name + ")");
+      findings.report(FindingCode::NonceReuse, use.frame, use.procedure,
+                      "Partial IV " + std::to_string(v) + " of ID " +
+                          (use.nonce_id.empty() ? "''" : to_hex(use.nonce_id)) +
+                          " protects a second, different message under the same key (" +
+                          *use.context_name + ")");
     }
   } else {
     insert(h.ranges, v);

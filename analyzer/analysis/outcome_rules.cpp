@@ -4,17 +4,6 @@
 
 namespace oidu {
 
-const char* outcome_name(Outcome o) {
-  switch (o) {
-    case Outcome::Success: return "success";
-    case Outcome::Failure: return "failure";
-    case Outcome::Aborted: return "aborted";
-    case Outcome::Incomplete: return "incomplete";
-    case Outcome::Disagreement: return "disagreement";
-  }
-  return "?";
-}
-
 bool acknowledgement_counts(const IdUpdatePeer& receiver, ByteView acknowledged) {
   return receiver.offered && same_bytes(*receiver.offered, acknowledged);
 }

@@ -9,9 +9,6 @@
 
 namespace oidu {
 
-enum class Outcome { Success, Failure, Aborted, Incomplete, Disagreement };
-const char* outcome_name(Outcome o);  // "success", "failure", "aborted", "incomplete", "disagreement"
-
 // ID update (draft-ietf-core-oscore-id-update-06 section 2.1.1). A Recipient-ID-Ack
 // counts towards its receiver's completion only when its value is the Recipient ID that
 // receiver offered: "at least three messages ... containing the Recipient-ID-Ack Option"

@@ -2,6 +2,7 @@
 // ID-update or KUDOS execution, Findings from the catalogue, Diagnostics for bad input.
 // Records own their bytes: front ends may keep them after the frame buffer is gone.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,8 +10,45 @@
 
 #include "capture/capture.hpp"
 #include "core/kudos_derive.hpp"
+#include "wire/coap.hpp"
 
 namespace oidu {
+
+// The peers' roles, the procedures and their outcomes: the typed vocabulary every record
+// is written in. The names the reports print come from records.cpp, nowhere else.
+enum class Role : std::uint8_t { Client = 0, Server = 1 };
+inline Role other(Role r) { return r == Role::Client ? Role::Server : Role::Client; }
+inline std::size_t idx(Role r) { return static_cast<std::size_t>(r); }
+const char* role_name(Role r);  // "client", "server"
+// "unknown" for a procedure whose start is not in the capture.
+const char* initiator_name(std::optional<Role> r);
+
+enum class KudosState : std::uint8_t { Idle, Busy, Pending };
+const char* kudos_state_name(KudosState s);  // "IDLE", "BUSY", "PENDING"
+
+enum class ProcedureType : std::uint8_t { IdUpdate, Kudos };
+const char* procedure_type_name(ProcedureType t);  // "id-update", "kudos"
+
+// ID update: stand-alone or integrated in KUDOS; KUDOS: forward secrecy or not.
+enum class ProcedureMode : std::uint8_t { Standalone, Integrated, ForwardSecrecy, NoForwardSecrecy };
+const char* procedure_mode_name(ProcedureMode m);  // "standalone", "integrated", "fs", "no-fs"
+
+enum class Outcome : std::uint8_t { Success, Failure, Aborted, Incomplete, Disagreement };
+const char* outcome_name(Outcome o);  // "success", "failure", "aborted", "incomplete", "disagreement"
+
+// Where a context comes from: a key file, or derived on the way by an ID update (CTX_B),
+// a KUDOS execution (CTX_TEMP, CTX_NEW) or another ID Context of the same keys.
+enum class ContextKind : std::uint8_t { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
+
+// A context's kind and the procedure that made it (0 for key files and ID Contexts).
+struct ContextOrigin {
+  ContextKind kind = ContextKind::Keys;
+  std::uint32_t procedure = 0;
+  Bytes id_context;   // IdContext: the ID Context it was derived for
+  bool operator==(const ContextOrigin&) const = default;
+};
+// "keys", "id-update #2", "kudos #1 CTX_TEMP", "kudos #1 CTX_NEW", "id-context 0a0b".
+std::string context_origin_name(ContextOrigin o);
 
 struct OptionRecord {
   std::uint16_t number = 0;
@@ -42,6 +80,19 @@ struct KudosRecord {
   bool convergent = false;
 };
 
+// A peer's state in its procedure after a message: for an ID update its offer and the
+// acknowledgements it sent and received, for KUDOS its state.
+struct PeerState {
+  std::optional<Bytes> offered;
+  unsigned acks_sent = 0, acks_received = 0;
+  std::optional<std::uint64_t> completed_at;
+  std::optional<KudosState> kudos;
+  bool operator==(const PeerState&) const = default;
+};
+// "client offered 42, acks sent 1 received 2, completed at 7; server no offer, ..." or
+// "client BUSY, server IDLE".
+std::string peer_states_text(const std::array<PeerState, 2>& peers);
+
 // A message's place in its procedure.
 enum class MessageRole {
   Offer,            // ID update: carries Recipient-ID
@@ -64,7 +115,7 @@ struct MessageRecord {
   std::int64_t time_us = 0;
   Endpoint src, dst;
   std::optional<MacAddress> src_mac, dst_mac;
-  std::string type;                   // "CON", "NON", "ACK", "RST"
+  CoapType type = CoapType::Con;
   std::uint8_t code = 0;              // outer code
   std::uint16_t message_id = 0;
   Bytes token;
@@ -80,7 +131,7 @@ struct MessageRecord {
 
   DecryptStatus status = DecryptStatus::NotOscore;
   std::string context;         // name of the context that opened it
-  std::string context_origin;  // "keys", "id-update #2", "kudos #1 CTX_TEMP", "kudos #1 CTX_NEW"
+  std::optional<ContextOrigin> context_origin;  // set with `context`
   std::optional<std::uint8_t> inner_code;
   std::vector<OptionRecord> inner_options;
   Bytes payload;               // inner payload if decrypted, else the outer payload
@@ -89,7 +140,8 @@ struct MessageRecord {
   // Its place in a procedure, if any.
   std::optional<std::uint32_t> procedure;
   std::optional<MessageRole> role;
-  std::string peer_states;     // each peer's state after this message, for people
+  // Each peer's state after this message, in its procedure (client first).
+  std::optional<std::array<PeerState, 2>> peer_states;
 };
 
 // Makes `m` a fresh MessageRecord again while its strings and byte vectors keep their
@@ -140,18 +192,18 @@ struct Finding {
 };
 
 struct PeerRecord {
-  std::string role;                        // "client" or "server"
+  Role role = Role::Client;
   std::optional<Bytes> offered;            // ID update: the Recipient ID it offered
   std::optional<std::uint64_t> completed_at;  // frame where its completion condition held
-  std::string final_state;                 // KUDOS: "IDLE", "BUSY", "PENDING"
+  std::optional<KudosState> final_state;   // KUDOS
 };
 
 struct ProcedureRecord {
   std::uint32_t id = 0;
-  std::string type;            // "id-update" or "kudos"
-  std::string initiator;       // "client", "server", or "unknown" (started before the capture)
-  std::string outcome;         // "success", "failure", "aborted", "incomplete", "disagreement"
-  std::string mode;            // "standalone"/"integrated" or "fs"/"no-fs"
+  ProcedureType type = ProcedureType::IdUpdate;
+  std::optional<Role> initiator;   // none: started before the capture
+  Outcome outcome = Outcome::Incomplete;
+  ProcedureMode mode = ProcedureMode::Standalone;
   bool started_before_capture = false;  // id-update: its offers are not in the capture
   std::string context;         // name of the context it ran on
   std::uint64_t first_frame = 0, last_frame = 0;
@@ -165,15 +217,10 @@ struct ProcedureRecord {
   std::string new_context;     // name of the context it produced, if any
 };
 
-// Where a context comes from: a key file, or derived on the way by an ID update (CTX_B),
-// a KUDOS execution (CTX_TEMP, CTX_NEW) or another ID Context of the same keys.
-enum class ContextKind { Keys, IdUpdate, KudosTemp, KudosNew, IdContext };
-
 // A security context the engine knows, from the key files or derived on the way.
 struct ContextRecord {
   std::string name;
-  ContextKind kind = ContextKind::Keys;
-  std::string origin;          // "keys", "id-update #1", "kudos #2 CTX_NEW", ...
+  ContextOrigin origin;
   Bytes client_id, server_id;  // Sender IDs
   int aead = 10;
   std::string hkdf;

@@ -231,11 +231,11 @@ void write_exposure_dot(std::ostream& out, const ExposureResult& r) {
   }
   // Changes the keys show: red when the observer links them, green when not.
   std::map<std::pair<std::string, std::string>, std::string> change_colour;
-  if (doc.contains("changes")) {
-    for (const auto& c : doc["changes"]) {
-      if (c["old"].is_null() || c["new"].is_null()) continue;
-      change_colour[{c["old"].get<std::string>(), c["new"].get<std::string>()}] =
-          c["verdict"] == "linked" ? "red" : "darkgreen";
+  if (r.truth) {
+    for (const auto& c : r.truth->changes()) {
+      if (c.old_identity == 0 || c.new_identity == 0) continue;
+      change_colour[{id_name(c.old_identity), id_name(c.new_identity)}] =
+          c.verdict == exposure::Verdict::Linked ? "red" : "darkgreen";
     }
   }
   for (const auto& l : doc["links"]) {

@@ -111,7 +111,7 @@ void put_message(Appender& out, const MessageRecord& m) {
   out.put("\",\"kind\":");
   put_string(out, message_kind_name(m.kind));
   out.put(",\"type\":");
-  put_string(out, m.type);
+  put_string(out, coap_type_name(m.type));
   out.put(",\"code\":\"");
   append_code(out, m.code);
   out.put("\",\"mid\":");
@@ -157,7 +157,7 @@ void put_message(Appender& out, const MessageRecord& m) {
     out.put(",\"context\":");
     put_string(out, m.context);
     out.put(",\"context_origin\":");
-    put_string(out, m.context_origin);
+    put_string(out, m.context_origin ? context_origin_name(*m.context_origin) : "");
   }
   if (m.inner_code) {
     out.put(",\"inner_code\":\"");
@@ -174,9 +174,9 @@ void put_message(Appender& out, const MessageRecord& m) {
     append_uint(out, *m.procedure);
     out.put(",\"role\":");
     put_string(out, message_role_name(m.role));
-    if (!m.peer_states.empty()) {
+    if (m.peer_states) {
       out.put(",\"peer_states\":");
-      put_string(out, m.peer_states);
+      put_string(out, peer_states_text(*m.peer_states));
     }
   }
   if (!m.problem.empty()) {
@@ -220,9 +220,9 @@ void put_peer(Appender& out, const PeerRecord& p) {
   put_key(out, first, "completed_at");
   if (p.completed_at) append_uint(out, *p.completed_at);
   else out.put("null");
-  if (!p.final_state.empty()) {
+  if (p.final_state) {
     put_key(out, first, "state");
-    put_string(out, p.final_state);
+    put_string(out, kudos_state_name(*p.final_state));
   }
   out.put('}');
 }
@@ -245,13 +245,13 @@ void append_json(std::string& text, const ProcedureRecord& p) {
   put_key(out, first, "id");
   append_uint(out, p.id);
   put_key(out, first, "type");
-  put_string(out, p.type);
+  put_string(out, procedure_type_name(p.type));
   put_key(out, first, "initiator");
-  put_string(out, p.initiator);
+  put_string(out, initiator_name(p.initiator));
   put_key(out, first, "outcome");
-  put_string(out, p.outcome);
+  put_string(out, outcome_name(p.outcome));
   put_key(out, first, "mode");
-  put_string(out, p.mode);
+  put_string(out, procedure_mode_name(p.mode));
   if (p.started_before_capture) {
     put_key(out, first, "started_before_capture");
     out.put("true");
@@ -352,7 +352,7 @@ void append_json(std::string& text, const ContextRecord& c, bool show_keys) {
   put_key(out, first, "name");
   put_string(out, c.name);
   put_key(out, first, "origin");
-  put_string(out, c.origin);
+  put_string(out, context_origin_name(c.origin));
   put_key(out, first, "client_sender_id");
   put_hex(out, c.client_id);
   put_key(out, first, "server_sender_id");

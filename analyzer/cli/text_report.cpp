@@ -86,8 +86,8 @@ void TextReport::begin_capture(const std::string& file) {
 }
 
 void TextReport::on_context(const ContextRecord& c) {
-  if (c.kind == ContextKind::Keys && !show_keys_) return;
-  out_ << "   context " << c.name << " (" << c.origin << "): client " << hex_or_empty(c.client_id)
+  if (c.origin.kind == ContextKind::Keys && !show_keys_) return;
+  out_ << "   context " << c.name << " (" << context_origin_name(c.origin) << "): client " << hex_or_empty(c.client_id)
        << ", server " << hex_or_empty(c.server_id);
   if (c.id_context) out_ << ", ID context " << hex_or_empty(*c.id_context);
   if (show_keys_) out_ << ", master secret " << to_hex(c.master_secret) << ", salt " << hex_or_empty(c.master_salt);
@@ -97,7 +97,9 @@ void TextReport::on_context(const ContextRecord& c) {
 void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
     const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, message_role_name(m.role)});
+    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m),
+                                    m.context_origin ? context_origin_name(*m.context_origin) : "",
+                                    message_role_name(m.role)});
   }
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
@@ -113,7 +115,7 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
   out.put(" -> ");
   append_endpoint(out, m.dst);
   out.put("  ");
-  out.put(m.type);
+  out.put(coap_type_name(m.type));
   out.put(' ');
   append_code(out, m.code);
   out.put(' ');
@@ -192,10 +194,11 @@ void TextReport::end_capture(const Summary& s) {
   std::stable_sort(procedures_.begin(), procedures_.end(),
                    [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.id < b.id; });
   for (const auto& p : procedures_) {
-    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), ";
-    if (p.started_before_capture) out_ << "started before the capture";
-    else out_ << "initiated by the " << p.initiator;
-    out_ << ", " << p.outcome << ", on " << p.context << "\n";
+    out_ << "\nProcedure #" << p.id << ": " << procedure_type_name(p.type) << " ("
+         << procedure_mode_name(p.mode) << "), ";
+    if (p.started_before_capture || !p.initiator) out_ << "started before the capture";
+    else out_ << "initiated by the " << role_name(*p.initiator);
+    out_ << ", " << outcome_name(p.outcome) << ", on " << p.context << "\n";
     out_ << "   old IDs: client " << hex_or_empty(p.old_client_id) << ", server " << hex_or_empty(p.old_server_id);
     if (p.new_client_id) out_ << "; new IDs: client " << hex_or_empty(*p.new_client_id) << ", server " << hex_or_empty(*p.new_server_id);
     if (p.derivation) out_ << "; derivation " << kudos_derivation_name(*p.derivation);

@@ -11,7 +11,7 @@
 namespace oidu::exposure {
 namespace {
 
-// The same windows as the analyzer's own privacy checks (analysis/switch_tracker.cpp), so
+// The same windows as the analyzer's own privacy checks (analysis/network_watch.cpp), so
 // that the observer's evidence and the analyzer's findings say the same thing.
 constexpr std::uint64_t kPivWindow = 64;
 constexpr unsigned kMidWindow = 16;
@@ -23,7 +23,7 @@ constexpr std::size_t kMaxTimingCandidates = 64;
 
 std::pair<IpAddress, IpAddress> ip_pair(const MessageRecord& m) { return std::minmax(m.src.ip, m.dst.ip); }
 
-bool own_mid(const MessageRecord& m) { return m.type == "CON" || m.type == "NON"; }
+bool own_mid(const MessageRecord& m) { return m.type == CoapType::Con || m.type == CoapType::Non; }
 
 // Adds `value` unless known or the list is full; true when added.
 template <class T>

@@ -21,7 +21,7 @@ void Truth::on_message(std::uint32_t identity, const MessageRecord& m) {
 }
 
 void Truth::on_procedure(const ProcedureRecord& p) {
-  if (p.type != "id-update" || p.outcome != "success" || !p.new_client_id) return;
+  if (p.type != ProcedureType::IdUpdate || p.outcome != Outcome::Success || !p.new_client_id) return;
   pending_.push_back({p.id, p.old_client_id, *p.new_client_id, p.server, p.first_frame});
 }
 

@@ -45,7 +45,7 @@ class TranscriptSink : public CheckingSink {
     transcript += std::string("finding ") + finding_name(f.code) + " " + std::to_string(f.frame) + " " + f.message + "\n";
   }
   void on_procedure(const ProcedureRecord& p) override {
-    transcript += "procedure " + std::to_string(p.id) + " " + p.type + " " + p.outcome + "\n";
+    transcript += "procedure " + std::to_string(p.id) + " " + procedure_type_name(p.type) + " " + outcome_name(p.outcome) + "\n";
   }
   void on_context(const ContextRecord& c) override { transcript += "context " + c.name + "\n"; }
 };

@@ -53,12 +53,12 @@ void expect_same(const oidu::MessageRecord& m, const StoredMessage& s) {
     EXPECT_EQ(bytes_of(s.outer_id_options[i].value), id_options[i].value);
   }
   EXPECT_EQ(s.context, m.context);
-  EXPECT_EQ(s.context_origin, m.context_origin);
+  EXPECT_EQ(s.context_origin, m.context_origin ? oidu::context_origin_name(*m.context_origin) : "");
   EXPECT_EQ(s.request_frame, m.request_frame);
   EXPECT_EQ(s.inner_code, m.inner_code);
   EXPECT_EQ(s.procedure, m.procedure);
   EXPECT_EQ(s.role, oidu::message_role_name(m.role));
-  EXPECT_EQ(s.peer_states, m.peer_states);
+  EXPECT_EQ(s.peer_states, m.peer_states ? oidu::peer_states_text(*m.peer_states) : "");
 
   // The stored plaintext, parsed as the tree parses it, is the decrypted inner message.
   if (m.status != oidu::DecryptStatus::Decrypted || !m.inner_code) {
@@ -152,14 +152,16 @@ oidu::MessageRecord full_record(std::uint64_t frame) {
                      {oidu::kOptRecipientId, {0x42}},
                      {oidu::kOptRecipientIdAck, {}}};
   m.context = "ctx";
-  m.context_origin = "kudos #1 CTX_NEW";
+  m.context_origin = oidu::ContextOrigin{oidu::ContextKind::KudosNew, 1, {}};
   m.request_frame = frame > 1 ? frame - 1 : 0;
   m.inner_code = 0x45;
   m.inner_options = {{11, {'a'}}, {oidu::kOptRecipientId, {0x78}}, {2000, oidu::Bytes(300, 0x5a)}};
   m.payload = {'h', 'i'};
   m.procedure = 0;  // present, with the smallest value
   m.role = oidu::MessageRole::Offer;
-  m.peer_states = "client BUSY, server IDLE";
+  m.peer_states = std::array<oidu::PeerState, 2>{};
+  (*m.peer_states)[0].kudos = oidu::KudosState::Busy;
+  (*m.peer_states)[1].kudos = oidu::KudosState::Idle;
   m.problem = "retransmission of frame 1";
   return m;
 }

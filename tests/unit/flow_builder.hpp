@@ -356,7 +356,7 @@ struct Result : EventSink {
       if (m.frame == frame) return m;
     throw std::out_of_range("no message record for frame " + std::to_string(frame));
   }
-  std::vector<ProcedureRecord> of_type(const std::string& type) const {
+  std::vector<ProcedureRecord> of_type(ProcedureType type) const {
     std::vector<ProcedureRecord> out;
     for (const auto& p : procedures)
       if (p.type == type) out.push_back(p);

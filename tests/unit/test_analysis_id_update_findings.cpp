@@ -92,7 +92,7 @@ TEST(IdUpdateFindings, RidIsOwnSenderIdNotWhenTheServerAborts) {
   const auto r = analyze(*f);
   EXPECT_EQ(r->count("RID_IS_OWN_SENDER_ID"), 0u) << r->describe();
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "aborted");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Aborted);
 }
 
 // ---- RID_TOO_LONG -----------------------------------------------------------------------
@@ -219,7 +219,7 @@ TEST(IdUpdateFindings, ErrorResponseWithRid) {
   const auto r = analyze(*f);
   expect_one(*r, "ERROR_RESPONSE_WITH_RID", abort, Severity::Error);
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "aborted");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Aborted);
 }
 
 TEST(IdUpdateFindings, ErrorResponseWithoutRidAbortsCleanly) {
@@ -229,7 +229,7 @@ TEST(IdUpdateFindings, ErrorResponseWithoutRidAbortsCleanly) {
   const auto r = analyze(*f);
   EXPECT_EQ(r->count("ERROR_RESPONSE_WITH_RID"), 0u) << r->describe();
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "aborted");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Aborted);
   EXPECT_EQ(r->message(abort).role, MessageRole::Abort);
   // An aborted procedure ended without confirmation.
   expect_one(*r, "PROCEDURE_FAILED", abort, Severity::Info);
@@ -316,7 +316,7 @@ TEST(IdUpdateFindings, UsingNewIdsOnceOwnConditionHoldsIsFine) {
   EXPECT_EQ(r->message(with_new_ids).status, DecryptStatus::Decrypted);
   EXPECT_EQ(r->count("USED_BEFORE_CONFIRMED"), 0u) << r->describe();
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "success");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Success);
   EXPECT_EQ(r->procedures[0].client_peer.completed_at, client_done);
   EXPECT_EQ(r->procedures[0].server_peer.completed_at, with_new_ids);
 }

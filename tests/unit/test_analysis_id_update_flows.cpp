@@ -20,10 +20,10 @@ TEST(IdUpdateFlows, ClientInitiatedAsInFigure) {
   const auto r = analyze(f);
 
   const ProcedureRecord& p = only_procedure(*r);
-  EXPECT_EQ(p.type, "id-update");
-  EXPECT_EQ(p.initiator, "client");
-  EXPECT_EQ(p.outcome, "success");
-  EXPECT_EQ(p.mode, "standalone");
+  EXPECT_EQ(p.type, ProcedureType::IdUpdate);
+  EXPECT_EQ(p.initiator, Role::Client);
+  EXPECT_EQ(p.outcome, Outcome::Success);
+  EXPECT_EQ(p.mode, ProcedureMode::Standalone);
   EXPECT_EQ(p.first_frame, e.req[1]);
   EXPECT_EQ(p.old_client_id, b({0x01}));
   EXPECT_EQ(p.old_server_id, b({0x00}));
@@ -53,10 +53,10 @@ TEST(IdUpdateFlows, ServerInitiatedAsInFigure) {
   const auto r = analyze(f);
 
   const ProcedureRecord& p = only_procedure(*r);
-  EXPECT_EQ(p.type, "id-update");
-  EXPECT_EQ(p.initiator, "server");
-  EXPECT_EQ(p.outcome, "success");
-  EXPECT_EQ(p.mode, "standalone");
+  EXPECT_EQ(p.type, ProcedureType::IdUpdate);
+  EXPECT_EQ(p.initiator, Role::Server);
+  EXPECT_EQ(p.outcome, Outcome::Success);
+  EXPECT_EQ(p.mode, ProcedureMode::Standalone);
   EXPECT_EQ(p.first_frame, e.resp[1]);
   EXPECT_EQ(p.server_peer.offered, b({0x42}));
   EXPECT_EQ(p.client_peer.offered, b({0x78}));
@@ -76,10 +76,10 @@ TEST(IdUpdateFlows, FailureAsInFigure) {
   const auto r = analyze(f);
 
   const ProcedureRecord& p = only_procedure(*r);
-  EXPECT_EQ(p.type, "id-update");
-  EXPECT_EQ(p.initiator, "client");
-  EXPECT_EQ(p.outcome, "failure");
-  EXPECT_EQ(p.mode, "standalone");
+  EXPECT_EQ(p.type, ProcedureType::IdUpdate);
+  EXPECT_EQ(p.initiator, Role::Client);
+  EXPECT_EQ(p.outcome, Outcome::Failure);
+  EXPECT_EQ(p.mode, ProcedureMode::Standalone);
   EXPECT_EQ(p.client_peer.offered, b({0x42}));
   EXPECT_EQ(p.server_peer.offered, std::nullopt);
   EXPECT_EQ(p.client_peer.completed_at, std::nullopt);
@@ -107,7 +107,7 @@ TEST(IdUpdateFlows, FailureNeedsTheWholeEndingTimer) {
   failed_id_update(f, 60.0);
   const auto r = analyze(f);
   const ProcedureRecord& p = only_procedure(*r);
-  EXPECT_EQ(p.outcome, "incomplete");
+  EXPECT_EQ(p.outcome, Outcome::Incomplete);
   EXPECT_EQ(r->count("PROCEDURE_FAILED"), 0u) << r->describe();
 }
 
@@ -120,7 +120,7 @@ TEST(IdUpdateFlows, UserSetTimersDecide) {
   config.ending_timer_s = 150.0;
   const auto r = analyze(f, config);
   const ProcedureRecord& p = only_procedure(*r);
-  EXPECT_EQ(p.outcome, "failure");
+  EXPECT_EQ(p.outcome, Outcome::Failure);
   const auto failed = r->with_code("PROCEDURE_FAILED");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].frame, e.req[4]);
@@ -138,7 +138,7 @@ TEST(IdUpdateFlows, CounterBasedVariantFails) {
   config.ending_counter = 3;
   const auto r = analyze(f, config);
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures.front().outcome, "failure");
+  EXPECT_EQ(r->procedures.front().outcome, Outcome::Failure);
   EXPECT_EQ(r->count("PROCEDURE_FAILED"), 1u);
 }
 
@@ -162,7 +162,7 @@ TEST(IdUpdateFlows, CleanMigrationAfterSuccessLeaksNothing) {
 
   ASSERT_EQ(r->procedures.size(), 1u);
   const ProcedureRecord& p = r->procedures.front();
-  EXPECT_EQ(p.outcome, "success");
+  EXPECT_EQ(p.outcome, Outcome::Success);
   for (std::uint64_t fr : after) {
     const MessageRecord& m = r->message(fr);
     EXPECT_EQ(m.status, DecryptStatus::Decrypted) << "frame " << fr << ": " << m.problem;

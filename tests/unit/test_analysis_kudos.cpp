@@ -38,10 +38,10 @@ OptionList well_known(OptionList more = {}) {
 }
 
 const ProcedureRecord& only_kudos(const Result& r) {
-  const auto all = r.of_type("kudos");
+  const auto all = r.of_type(ProcedureType::Kudos);
   EXPECT_EQ(all.size(), 1u);
   for (const auto& p : r.procedures)
-    if (p.type == "kudos") return p;
+    if (p.type == ProcedureType::Kudos) return p;
   throw std::runtime_error("no KUDOS procedure");
 }
 
@@ -73,16 +73,16 @@ TEST(Kudos, InitiatedWithARequestAsInExample) {
   const auto r = analyze(f);
 
   const ProcedureRecord& p = only_kudos(*r);
-  EXPECT_EQ(p.initiator, "client");
-  EXPECT_EQ(p.outcome, "success");
-  EXPECT_EQ(p.mode, "fs");
+  EXPECT_EQ(p.initiator, Role::Client);
+  EXPECT_EQ(p.outcome, Outcome::Success);
+  EXPECT_EQ(p.mode, ProcedureMode::ForwardSecrecy);
   EXPECT_EQ(p.derivation, KudosDerivation::Draft14);
   // The client achieves key confirmation when it verifies Response #1 with CTX_NEW; the
   // server when it verifies Request #2, a non-KUDOS message protected with CTX_NEW.
   EXPECT_EQ(p.client_peer.completed_at, e.resp1);
   EXPECT_EQ(p.server_peer.completed_at, e.req2);
-  EXPECT_EQ(p.client_peer.final_state, "IDLE");
-  EXPECT_EQ(p.server_peer.final_state, "IDLE");
+  EXPECT_EQ(p.client_peer.final_state, KudosState::Idle);
+  EXPECT_EQ(p.server_peer.final_state, KudosState::Idle);
   EXPECT_EQ(p.first_frame, e.req1);
 
   EXPECT_EQ(r->message(e.req1).role, MessageRole::Divergent);
@@ -123,9 +123,9 @@ TEST(Kudos, InitiatedWithAResponseAsInExample) {
   const auto r = analyze(f);
 
   const ProcedureRecord& p = only_kudos(*r);
-  EXPECT_EQ(p.initiator, "server");
-  EXPECT_EQ(p.outcome, "success");
-  EXPECT_EQ(p.mode, "fs");
+  EXPECT_EQ(p.initiator, Role::Server);
+  EXPECT_EQ(p.outcome, Outcome::Success);
+  EXPECT_EQ(p.mode, ProcedureMode::ForwardSecrecy);
   EXPECT_EQ(p.derivation, KudosDerivation::Draft14);
   EXPECT_EQ(p.server_peer.completed_at, req2);
   EXPECT_EQ(p.client_peer.completed_at, resp2);
@@ -177,19 +177,19 @@ TEST(Kudos, IdUpdateIntegratedInKudos) {
   const auto e = integrated(f);
   const auto r = analyze(f);
 
-  const auto idu = r->of_type("id-update");
+  const auto idu = r->of_type(ProcedureType::IdUpdate);
   ASSERT_EQ(idu.size(), 1u) << r->describe();
-  EXPECT_EQ(idu[0].mode, "integrated");
-  EXPECT_EQ(idu[0].initiator, "client");
-  EXPECT_EQ(idu[0].outcome, "success");
+  EXPECT_EQ(idu[0].mode, ProcedureMode::Integrated);
+  EXPECT_EQ(idu[0].initiator, Role::Client);
+  EXPECT_EQ(idu[0].outcome, Outcome::Success);
   EXPECT_EQ(idu[0].new_client_id, b({0x78}));
   EXPECT_EQ(idu[0].new_server_id, b({0x42}));
   EXPECT_EQ(idu[0].client_peer.completed_at, e.resp1);
   EXPECT_EQ(idu[0].server_peer.completed_at, e.resp1);
-  const auto kd = r->of_type("kudos");
+  const auto kd = r->of_type(ProcedureType::Kudos);
   ASSERT_EQ(kd.size(), 1u);
   EXPECT_EQ(idu[0].kudos_procedure, kd[0].id);
-  EXPECT_EQ(kd[0].mode, "fs");
+  EXPECT_EQ(kd[0].mode, ProcedureMode::ForwardSecrecy);
   EXPECT_EQ(kd[0].client_peer.completed_at, e.resp1);
 
   // Traffic with the new IDs opens, with CTX_NEW's keys.
@@ -220,7 +220,7 @@ TEST(Kudos, IntegratedKudosIsConfirmedByTrafficWithTheNewIds) {
   const auto e = integrated(f);
   const auto r = analyze(f);
   const ProcedureRecord& p = only_kudos(*r);
-  EXPECT_EQ(p.outcome, "success");
+  EXPECT_EQ(p.outcome, Outcome::Success);
   EXPECT_EQ(p.server_peer.completed_at, e.after[0]);
   EXPECT_EQ(r->count("NON_KUDOS_WHILE_BUSY"), 0u) << r->describe();
   EXPECT_TRUE(r->findings.empty()) << r->describe();
@@ -251,7 +251,7 @@ TEST(KudosFindings, NonKudosBeforeKudosIsFine) {
   request_initiated(f, f.initial());
   const auto r = analyze(f);
   EXPECT_EQ(r->count("NON_KUDOS_WHILE_BUSY"), 0u) << r->describe();
-  EXPECT_EQ(only_kudos(*r).outcome, "success");
+  EXPECT_EQ(only_kudos(*r).outcome, Outcome::Success);
 }
 
 // ---- KUDOS_B_BIT_CHANGED ----------------------------------------------------------------
@@ -288,7 +288,7 @@ TEST(KudosFindings, SameBBitAfterLostResponseAsInExample) {
   const auto r = analyze(f);
   EXPECT_EQ(r->count("KUDOS_B_BIT_CHANGED"), 0u) << r->describe();
   const ProcedureRecord& p = only_kudos(*r);
-  EXPECT_EQ(p.outcome, "success");
+  EXPECT_EQ(p.outcome, Outcome::Success);
   EXPECT_EQ(p.first_frame, req1);
   EXPECT_EQ(r->message(req2).role, MessageRole::Divergent);
   EXPECT_EQ(p.client_peer.completed_at, resp2);
@@ -343,11 +343,11 @@ TEST(KudosFindings, NoFsDowngradeAfterFsRun) {
   ASSERT_EQ(r->message(s.divergent).status, DecryptStatus::Decrypted)
       << r->message(s.divergent).problem;
   expect_one(*r, "KUDOS_NO_FS_DOWNGRADE", s.divergent, Severity::Warning);
-  const auto runs = r->of_type("kudos");
+  const auto runs = r->of_type(ProcedureType::Kudos);
   ASSERT_EQ(runs.size(), 2u);
-  EXPECT_EQ(runs[0].mode, "fs");
-  EXPECT_EQ(runs[1].mode, "no-fs");
-  EXPECT_EQ(runs[1].outcome, "success");
+  EXPECT_EQ(runs[0].mode, ProcedureMode::ForwardSecrecy);
+  EXPECT_EQ(runs[1].mode, ProcedureMode::NoForwardSecrecy);
+  EXPECT_EQ(runs[1].outcome, Outcome::Success);
 }
 
 TEST(KudosFindings, SecondFsRunIsNoDowngrade) {
@@ -358,10 +358,10 @@ TEST(KudosFindings, SecondFsRunIsNoDowngrade) {
   const auto r = analyze(f, {key});
   EXPECT_EQ(r->message(s.confirmation).status, DecryptStatus::Decrypted);
   EXPECT_EQ(r->count("KUDOS_NO_FS_DOWNGRADE"), 0u) << r->describe();
-  const auto runs = r->of_type("kudos");
+  const auto runs = r->of_type(ProcedureType::Kudos);
   ASSERT_EQ(runs.size(), 2u);
-  EXPECT_EQ(runs[1].mode, "fs");
-  EXPECT_EQ(runs[1].outcome, "success");
+  EXPECT_EQ(runs[1].mode, ProcedureMode::ForwardSecrecy);
+  EXPECT_EQ(runs[1].outcome, Outcome::Success);
 }
 
 TEST(KudosFindings, FirstRunInNoFsModeIsNoDowngrade) {
@@ -380,10 +380,26 @@ TEST(KudosFindings, FirstRunInNoFsModeIsNoDowngrade) {
   const auto r = analyze(g, {key});
   EXPECT_EQ(r->count("KUDOS_NO_FS_DOWNGRADE"), 0u) << r->describe();
   const ProcedureRecord& p = only_kudos(*r);
-  EXPECT_EQ(p.mode, "no-fs");
-  EXPECT_EQ(p.outcome, "success");
+  EXPECT_EQ(p.mode, ProcedureMode::NoForwardSecrecy);
+  EXPECT_EQ(p.outcome, Outcome::Success);
   EXPECT_EQ(p.client_peer.completed_at, resp1);
   EXPECT_EQ(p.server_peer.completed_at, req2);
+}
+
+// A no-FS KUDOS message cannot be opened when the key file has no bootstrap material:
+// the problem says so instead of naming only the contexts that failed.
+TEST(KudosFindings, NoFsWithoutBootstrapMaterialSaysWhatIsMissing) {
+  Flow g(rfc8613_material(), b({0x01}), b({0x00}));
+  const KeyEntry key = with_bootstrap(g);
+  const ContextMaterial boot = bootstrap_of(g, key);
+  const KudosField k1{static_cast<std::uint8_t>(kDivergent | kNoFs), kN1};
+  Ctx& temp = g.kudos_temp(boot, k1, g.initial());
+  const auto req1 = g.request(kudos(temp, k1, well_known()));
+  const auto r = analyze(g, {g.key_entry()});
+  const MessageRecord& m = r->message(req1);
+  EXPECT_EQ(m.status, DecryptStatus::Failed);
+  EXPECT_NE(m.problem.find("no-FS KUDOS needs bootstrap material in the key file"), std::string::npos) << m.problem;
+  EXPECT_EQ(r->count("DECRYPT_FAILED"), 1u) << r->describe();
 }
 
 }  // namespace

@@ -195,7 +195,7 @@ TEST(Robustness, EveryTruncationOfEveryDatagramIsHandled) {
   const auto r = analyze(*f);
   // The intact procedure before the damage is unaffected.
   ASSERT_FALSE(r->procedures.empty());
-  EXPECT_EQ(r->procedures[0].outcome, "success");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Success);
   EXPECT_EQ(r->procedures[0].server_peer.completed_at, e.req[4]);
   for (const auto& m : r->messages) {
     if (m.frame > whole) {
@@ -226,7 +226,7 @@ TEST(Robustness, RetransmissionsAreDuplicatesAndCountOnce) {
   EXPECT_EQ(r->message(resp2_again).status, DecryptStatus::Duplicate);
   EXPECT_EQ(r->summary.duplicates, 2u);
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "success");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Success);
   EXPECT_EQ(r->procedures[0].client_peer.completed_at, resp3);
   EXPECT_EQ(r->procedures[0].server_peer.completed_at, req4);
   EXPECT_TRUE(r->findings.empty()) << r->describe();

@@ -73,7 +73,7 @@ TEST(SwitchFindings, CleanMigrationRaisesNone) {
   const auto mig = migrate({});
   const auto r = analyze(*mig.flow);
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "success");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Success);
   EXPECT_EQ(r->message(mig.first_new).status, DecryptStatus::Decrypted);
   EXPECT_EQ(r->message(mig.first_new).context, r->procedures[0].new_context);
   for (const char* code : kCodes) EXPECT_EQ(r->count(code), 0u) << code << ": " << r->describe();

@@ -18,7 +18,7 @@ TEST(Verdicts, KeyFileFromTheServersSideReportsTheContextWithTheClientsIds) {
   const auto r = analyze(*f, {from_server});
   ASSERT_EQ(r->procedures.size(), 1u);
   ASSERT_FALSE(r->contexts.empty());
-  EXPECT_EQ(r->contexts[0].origin, "keys");
+  EXPECT_EQ(r->contexts[0].origin.kind, ContextKind::Keys);
   EXPECT_EQ(r->contexts[0].client_id, r->procedures[0].old_client_id);
   EXPECT_EQ(r->contexts[0].server_id, r->procedures[0].old_server_id);
   EXPECT_EQ(r->contexts[0].client_id, b({0x01}));
@@ -45,7 +45,7 @@ TEST(Verdicts, AckOfAnotherIdDoesNotCompleteTheReceiver) {
   const auto r = analyze(*f);
   ASSERT_EQ(r->procedures.size(), 1u);
   const ProcedureRecord& p = r->procedures[0];
-  EXPECT_EQ(p.outcome, "disagreement");
+  EXPECT_EQ(p.outcome, Outcome::Disagreement);
   EXPECT_TRUE(p.client_peer.completed_at.has_value());
   EXPECT_FALSE(p.server_peer.completed_at.has_value());
   EXPECT_FALSE(p.new_client_id.has_value());
@@ -58,7 +58,7 @@ TEST(Verdicts, AcksOfTheOffersStillSucceed) {
   client_initiated_id_update(*f);
   const auto r = analyze(*f);
   ASSERT_EQ(r->procedures.size(), 1u);
-  EXPECT_EQ(r->procedures[0].outcome, "success");
+  EXPECT_EQ(r->procedures[0].outcome, Outcome::Success);
 }
 
 // ---- responses to requests that failed verification ------------------------------------

@@ -89,12 +89,12 @@ TEST(SimScale, TrafficIsCleanForTheAnalyzer) {
   EXPECT_EQ(analyzer.summary().undecryptable, 0u);
   unsigned succeeded = 0;
   for (const auto& p : sink.procedures) {
-    if (p.outcome != "success") {
-      EXPECT_EQ(p.outcome, "incomplete") << "procedure " << p.id;  // cut off by the end of the capture
+    if (p.outcome != Outcome::Success) {
+      EXPECT_EQ(p.outcome, Outcome::Incomplete) << "procedure " << p.id;  // cut off by the end of the capture
       continue;
     }
     ++succeeded;
-    if (p.type == "id-update") {
+    if (p.type == ProcedureType::IdUpdate) {
       ASSERT_TRUE(p.new_client_id && p.new_server_id);
       EXPECT_NE(*p.new_client_id, *p.new_server_id) << "procedure " << p.id;
     }

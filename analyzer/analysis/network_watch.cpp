@@ -1,8 +1,8 @@
-// What an on-path observer could use to link the old IDs to the new ones: the network
-// history of the old IDs, compared with the first messages under the new IDs.
-#include <algorithm>
+// The network watch (network_watch.hpp): the network history of the old IDs, compared
+// with the first messages under the new IDs.
+#include "analysis/network_watch.hpp"
 
-#include "analysis/engine.hpp"
+#include <algorithm>
 
 namespace oidu {
 namespace {
@@ -20,7 +20,9 @@ bool sends_own_mid(const CoapMessage& coap) {
   return coap.type == CoapType::Con || coap.type == CoapType::Non;
 }
 
-void remember(PeerTraffic& t, const Observed& m) {
+}  // namespace
+
+void NetworkWatch::remember(PeerTraffic& t, const Observed& m) {
   t.ip = m.frame.src.ip;
   // A loopback capture's all-zero MAC cannot "stay the same" across a move between
   // loopback addresses (seen on aiocoap and libcoap migrating 127.0.0.1 -> 127.0.0.2).
@@ -32,14 +34,44 @@ void remember(PeerTraffic& t, const Observed& m) {
   }
 }
 
+namespace {
+
 bool same_ids(const ContextSlot& a, const ContextSlot& b) {
   return a.client_id == b.client_id && a.server_id == b.server_id;
 }
 
 }  // namespace
 
-void Engine::track_network(Observed& m) {
-  Association& a = m.assoc;
+NetworkWatch::History& NetworkWatch::of(const Association& assoc) {
+  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
+  return by_association_[assoc.id];
+}
+
+void NetworkWatch::prefetch(const Association& assoc) const {
+  if (assoc.id < by_association_.size()) __builtin_prefetch(&by_association_[assoc.id]);
+}
+
+void NetworkWatch::start_switch(const Association& assoc, std::uint32_t procedure,
+                                const ContextSlot* old_slot, const ContextSlot* new_slot) {
+  History& a = of(assoc);
+  auto watch = std::make_unique<Switch>();
+  watch->procedure = procedure;
+  watch->old_slot = old_slot;
+  watch->new_slot = new_slot;
+  watch->old_pairs = a.pairs;
+  watch->before = a.traffic;
+  for (std::uint64_t token : a.recent_tokens) {
+    if (token) watch->old_tokens.insert(token);
+  }
+  a.switches.push_back(std::move(watch));
+}
+
+void NetworkWatch::end_switch(const Association& assoc, std::uint32_t procedure) {
+  std::erase_if(of(assoc).switches, [&](const auto& w) { return w->procedure == procedure; });
+}
+
+void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
+  History& a = of(m.assoc);
   const Role s = m.sender;
   const auto pair = address_pair(m.frame);
   // Fingerprints stand for tokens (0 = no token).
@@ -53,7 +85,7 @@ void Engine::track_network(Observed& m) {
       under_new_ids = true;
       w->switched = true;
       if (w->old_pairs.count(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
-        report(FindingCode::NewIdOnOldNetwork, frame, w->procedure,
+        findings.report(FindingCode::NewIdOnOldNetwork, frame, w->procedure,
                "new IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
                    ", which carried the old IDs");
       }
@@ -64,7 +96,7 @@ void Engine::track_network(Observed& m) {
         if (!m.option.partial_iv.empty() && before.last_piv) {
           const std::uint64_t piv = piv_value(m.option.partial_iv);
           if (piv > *before.last_piv && piv - *before.last_piv <= kPivWindow) {
-            report(FindingCode::PivNotReset, frame, w->procedure,
+            findings.report(FindingCode::PivNotReset, frame, w->procedure,
                    std::string("the ") + role_name(s) + "'s first Partial IV under the new IDs (" +
                        std::to_string(piv) + ") continues its old sequence (last " +
                        std::to_string(*before.last_piv) + ")");
@@ -72,7 +104,7 @@ void Engine::track_network(Observed& m) {
         }
         if (before.ip && *before.ip != m.frame.src.ip && before.mac && m.frame.src_mac &&
             *before.mac == *m.frame.src_mac) {
-          report(FindingCode::MacUnchanged, frame, w->procedure,
+          findings.report(FindingCode::MacUnchanged, frame, w->procedure,
                  std::string("the ") + role_name(s) + " moved from " + before.ip->to_string() + " to " +
                      m.frame.src.ip.to_string() + " but kept MAC " + mac_to_string(*before.mac));
         }
@@ -82,7 +114,7 @@ void Engine::track_network(Observed& m) {
         if (before.last_mid) {
           const unsigned step = static_cast<std::uint16_t>(m.coap.message_id - *before.last_mid);
           if (step >= 1 && step <= kMidWindow) {
-            report(FindingCode::MidContinues, frame, w->procedure,
+            findings.report(FindingCode::MidContinues, frame, w->procedure,
                    std::string("the ") + role_name(s) + "'s first Message ID under the new IDs (" +
                        std::to_string(m.coap.message_id) + ") continues its old sequence (last " +
                        std::to_string(*before.last_mid) + ")");
@@ -91,20 +123,20 @@ void Engine::track_network(Observed& m) {
       }
       const std::string token_hex = to_hex(m.coap.token);
       if (token && w->old_tokens.count(token) && once("TOKEN_REUSED/" + token_hex)) {
-        report(FindingCode::TokenReused, frame, w->procedure, "token " + token_hex + " was used under the old IDs too");
+        findings.report(FindingCode::TokenReused, frame, w->procedure, "token " + token_hex + " was used under the old IDs too");
       }
       if (m.option.kid_context && !m.option.kid_context->empty() && before.kid_context &&
           std::equal(before.kid_context->begin(), before.kid_context->end(),
                      m.option.kid_context->begin(), m.option.kid_context->end()) &&
           once("ID_CONTEXT_UNCHANGED/" + std::string(role_name(s)))) {
-        report(FindingCode::IdContextUnchanged, frame, w->procedure,
+        findings.report(FindingCode::IdContextUnchanged, frame, w->procedure,
                "kid context " + to_hex(*before.kid_context) + " is sent in clear before and after the switch");
       }
     } else if (same_ids(m.slot, *w->old_slot)) {
       if (w->switched) {
         if (w->new_pairs.count(pair) && !w->old_pairs.count(pair) &&
             once("OLD_ID_ON_NEW_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
-          report(FindingCode::OldIdOnNewNetwork, frame, w->procedure,
+          findings.report(FindingCode::OldIdOnNewNetwork, frame, w->procedure,
                  "old IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
                      ", first used with the new IDs");
         }

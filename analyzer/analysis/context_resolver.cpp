@@ -1,0 +1,225 @@
+// The context resolver (context_resolver.hpp): the slots a message may belong to, the
+// contexts derived from them on the way, and the AEAD that decides which one it is.
+#include "analysis/context_resolver.hpp"
+
+#include <algorithm>
+
+#include "core/cbor.hpp"
+
+namespace oidu {
+namespace {
+
+const Bytes& id_of(const ContextSlot& slot, Role role) {
+  return role == Role::Client ? slot.client_id : slot.server_id;
+}
+
+ContextMaterial kudos_input(const ContextSlot& base, bool no_fs) {
+  ContextMaterial in = base.context->material();
+  // No-FS mode derives from CTX_BOOTSTRAP (draft-14 section 4.5.2).
+  if (no_fs && base.association && base.association->keys &&
+      base.association->keys->bootstrap_master_secret) {
+    in.master_secret = *base.association->keys->bootstrap_master_secret;
+    in.master_salt = base.association->keys->bootstrap_master_salt.value_or(Bytes{});
+  }
+  return in;
+}
+
+bool has_bootstrap(const ContextSlot& base) {
+  return base.association && base.association->keys &&
+         base.association->keys->bootstrap_master_secret.has_value();
+}
+
+Unopened no_context(std::string problem) { return Unopened{DecryptStatus::NoContext, std::move(problem), {}}; }
+
+}  // namespace
+
+void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, const OscoreOption& option,
+                                 Resolution& r) {
+  requester_ = Role::Client;
+  if (coap.is_request()) {
+    if (!option.kid) {
+      r.result = no_context("request without kid");
+      return;
+    }
+    r.request_kid = *option.kid;
+    r.request_piv = option.partial_iv;
+    store_.by_kid(*option.kid, bases_);
+    std::erase_if(bases_, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
+    return;
+  }
+  PendingRequest* request = exchanges_.match_response(frame.src, frame.dst, coap.token, coap.type,
+                                                      coap.message_id, frame.time_us);
+  r.request = request;
+  if (!request || !request->oscore) {
+    r.result = no_context("no OSCORE request in the capture matches this response");
+  } else if (!request->slot && request->failed_verification) {
+    // The exchange belongs to the contexts its request's kid named: the response may
+    // still open with one of them (the request was damaged on the way to the capture,
+    // not to the server), or fails verification as its request did.
+    r.request_kid = request->kid;
+    r.request_piv = request->piv;
+    store_.by_kid(r.request_kid, bases_);
+    std::erase_if(bases_, [](const ContextSlot* s) { return s->kind == ContextKind::KudosTemp; });
+    if (!bases_.empty()) {
+      requester_ = same_bytes(bases_.front()->client_id, r.request_kid) ? Role::Client : Role::Server;
+    }
+  } else if (!request->slot) {
+    r.result = no_context("its request (frame " + std::to_string(request->frame) + ") was not decrypted");
+  } else {
+    r.request_kid = request->kid;
+    r.request_piv = request->piv;
+    requester_ = same_bytes(request->slot->client_id, r.request_kid) ? Role::Client : Role::Server;
+    bases_.push_back(request->slot);
+    for (auto it = request->slot->association->slots.rbegin();
+         it != request->slot->association->slots.rend(); ++it) {
+      if (*it != request->slot && (*it)->kind != ContextKind::KudosTemp && !(*it)->retired) {
+        bases_.push_back(*it);
+      }
+    }
+  }
+}
+
+void ContextResolver::add_id_context_variants(const OscoreOption& option, bool is_request,
+                                              const PendingRequest* request) {
+  // A kid context on the wire that differs from the one in use: the peers are
+  // re-deriving (RFC 8613 Appendix B.2) or use another ID Context of the same keys.
+  // Implementations send it raw or wrapped in a CBOR byte string; both are tried.
+  std::vector<Bytes> wire_contexts{Bytes(option.kid_context->begin(), option.kid_context->end())};
+  std::size_t consumed = 0;
+  if (auto inner = cbor::read_bstr(*option.kid_context, consumed);
+      inner && consumed == option.kid_context->size()) {
+    wire_contexts.emplace_back(inner->begin(), inner->end());
+  }
+  std::vector<ContextSlot*> variants;
+  for (ContextSlot* base : bases_) {
+    if (base->kind == ContextKind::IdContext) continue;
+    for (const Bytes& wire_context : wire_contexts) {
+      variants.push_back(&variants_.id_context_variant(*base, wire_context));
+    }
+  }
+  // B.2's first response carries only the server's nonce R2 but is protected with the
+  // ID Context that joins it to the request's (libcoap: R2 || ID1); both orders are tried.
+  const auto& asked = request && request->slot ? request->slot->context->material().id_context
+                                               : std::optional<Bytes>{};
+  if (!is_request && asked && !asked->empty()) {
+    for (const Bytes& w : wire_contexts) {
+      Bytes after = w, before = *asked;
+      after.insert(after.end(), asked->begin(), asked->end());
+      before.insert(before.end(), w.begin(), w.end());
+      for (const Bytes* joined : {&after, &before}) {
+        variants.push_back(&variants_.id_context_variant(*request->slot, *joined));
+      }
+    }
+  }
+  std::erase_if(bases_, [&](ContextSlot* b) {
+    return std::find(variants.begin(), variants.end(), b) != variants.end();
+  });
+  bases_.insert(bases_.begin(), variants.begin(), variants.end());
+}
+
+std::string ContextResolver::build_candidates(const OscoreOption& option, bool is_request, ByteView request_kid,
+                                              Role requester) {
+  std::string hint;
+  for (ContextSlot* base : bases_) {
+    if (!option.kudos) {
+      candidates_.push_back({base, nullptr, false, false, KudosDerivation::Draft14});
+      continue;
+    }
+    const Association& assoc = *base->association;
+    const Role sender = is_request ? (same_bytes(base->client_id, request_kid) ? Role::Client : Role::Server)
+                                   : other(requester);
+    const KudosContribution mine{option.x, Bytes(option.nonce.begin(), option.nonce.end())};
+    std::vector<KudosDerivation> derivations{KudosDerivation::Draft14, KudosDerivation::Draft07Style};
+    if (assoc.kudos && assoc.kudos->derivation) derivations = {*assoc.kudos->derivation};
+    if (option.p() && !has_bootstrap(*base)) hint = "no-FS KUDOS needs bootstrap material in the key file";
+    std::vector<Candidate> temp, fresh;
+    // CTX_NEW needs the other peer's contribution from this execution.
+    if (assoc.kudos && assoc.kudos->ctx_old == base &&
+        assoc.kudos->peers[idx(other(sender))].contribution) {
+      const auto& theirs = *assoc.kudos->peers[idx(other(sender))].contribution;
+      for (auto d : derivations) {
+        auto mat = kudos_new_material(d, kudos_input(*base, option.p()), theirs, mine);
+        fresh.push_back({base, std::make_shared<SecurityContext>(mat), false, true, d});
+      }
+    }
+    for (auto d : derivations) {
+      auto mat = kudos_temp_material(d, kudos_input(*base, option.p()), mine);
+      temp.push_back({base, std::make_shared<SecurityContext>(mat), true, false, d});
+    }
+    // A convergent message is protected with CTX_NEW; a divergent one with CTX_TEMP,
+    // except in the older drafts, where the answer to a divergent message had z = 0 too.
+    auto& first = option.z() ? fresh : temp;
+    auto& second = option.z() ? temp : fresh;
+    candidates_.insert(candidates_.end(), first.begin(), first.end());
+    candidates_.insert(candidates_.end(), second.begin(), second.end());
+  }
+  return hint;
+}
+
+Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option) {
+  const bool is_request = coap.is_request();
+  Resolution r;
+  bases_.clear();
+  candidates_.clear();
+  find_bases(frame, coap, option, r);
+  if (std::holds_alternative<Unopened>(r.result)) return r;
+  if (option.kid_context) add_id_context_variants(option, is_request, r.request);
+  if (bases_.empty()) {
+    r.result = no_context("no context has kid " + (option.kid ? "'" + to_hex(*option.kid) + "'" : "?"));
+    return r;
+  }
+  const std::string hint = build_candidates(option, is_request, r.request_kid, requester_);
+
+  const ByteView ciphertext = coap.body.payload;
+  for (const Candidate& c : candidates_) {
+    ContextSlot& base = *c.base;
+    SecurityContext& sc = c.derived ? *c.derived : *base.context;
+    Role sender;
+    AeadInputs in;
+    if (is_request) {
+      sender = same_bytes(base.client_id, r.request_kid) ? Role::Client : Role::Server;
+      in.sender_id = r.request_kid;
+      in.nonce_id = r.request_kid;
+      in.nonce_piv = option.partial_iv;
+    } else {
+      sender = other(requester_);
+      in.sender_id = id_of(base, sender);
+      if (option.partial_iv.empty()) {
+        in.nonce_id = r.request_kid;
+        in.nonce_piv = r.request_piv;
+      } else {
+        in.nonce_id = in.sender_id;
+        in.nonce_piv = option.partial_iv;
+      }
+    }
+    in.request_kid = r.request_kid;
+    in.request_piv = r.request_piv;
+    if (!sc.open(in, ciphertext, plaintext_)) {
+      // A response without a Partial IV reuses its request's AEAD nonce; when it is
+      // protected with another context than the request (libcoap's B.2 4.01, under the
+      // re-derived R2||ID1), that nonce was made with the request context's Common IV.
+      const PendingRequest* request = r.request;
+      const bool other_iv = !is_request && option.partial_iv.empty() && request && request->slot &&
+                            request->slot->context->common_iv() != sc.common_iv();
+      if (!other_iv) continue;
+      in.nonce_common_iv = request->slot->context->common_iv();
+      if (!sc.open(in, ciphertext, plaintext_)) continue;
+    }
+    std::string error;
+    if (!parse_inner(plaintext_, inner_, &error)) {
+      r.result = Unopened{DecryptStatus::Malformed, "decrypted, but the plaintext is malformed: " + error, base.name};
+      return r;
+    }
+    r.result = Opened{&base, c.derived, c.kudos_temp, c.kudos_new, c.derivation, sender, &inner_,
+                      sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv};
+    return r;
+  }
+
+  std::string names;
+  for (const ContextSlot* b : bases_) names += (names.empty() ? "" : ", ") + b->name;
+  r.result = Unopened{DecryptStatus::Failed,
+                      "verification failed with " + names + (hint.empty() ? "" : " (" + hint + ")"), names};
+  return r;
+}
+
+}  // namespace oidu

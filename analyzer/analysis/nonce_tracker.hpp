@@ -1,0 +1,53 @@
+// NONCE_REUSE: the same (key, AEAD nonce) protecting two different messages. The tracker
+// owns every Partial IV history and the per-context cache that finds them without a lookup.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/finding_reporter.hpp"
+#include "core/bytes.hpp"
+
+namespace oidu {
+
+// One verified message's nonce: under which key (its digest) and nonce ID it used which
+// Partial IV, and a digest of its ciphertext to tell a resent copy from a new message.
+struct NonceUse {
+  std::uint64_t frame = 0;
+  std::optional<std::uint32_t> procedure;
+  std::uint32_t context_id = 0;       // the ContextSlot that opened it
+  const std::string* context_name = nullptr;
+  std::uint64_t key_digest = 0;
+  ByteView nonce_id, piv, ciphertext;
+};
+
+class NonceTracker {
+ public:
+  void observe(const NonceUse& use, FindingReporter& findings);
+  // Starts loading the histories a message of this context will read (group prefetch).
+  void prefetch(std::uint32_t context_id) const;
+
+ private:
+  // Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
+  // seen (memory grows with gaps, not messages) plus digests of the latest ones.
+  struct PivHistory {
+    std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
+    std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
+    std::size_t next = 0;
+  };
+  // The histories a context's messages used last, by table key: almost every message
+  // finds its history here without a lookup in the table.
+  struct RecentHistories {
+    std::array<std::pair<std::uint64_t, PivHistory*>, 4> entries{};
+    std::size_t next = 0;
+  };
+  PivHistory& history(std::uint32_t context_id, std::uint64_t table_key);
+
+  std::unordered_map<std::uint64_t, PivHistory> histories_;  // fingerprint(key, nonce id); never erased
+  std::vector<RecentHistories> recent_by_context_;          // indexed by context id
+};
+
+}  // namespace oidu
