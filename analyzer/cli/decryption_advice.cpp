@@ -69,7 +69,7 @@ std::string DecryptionAdvice::where_text(const Where& w) const {
 }
 
 void DecryptionAdvice::on_context(const ContextRecord& c) {
-  if (c.kind == ContextKind::Keys && key_contexts_.emplace(c.name, c).second) key_order_.push_back(c.name);
+  if (c.origin.kind == ContextKind::Keys && key_contexts_.emplace(c.name, c).second) key_order_.push_back(c.name);
 }
 
 void DecryptionAdvice::on_message(const MessageRecord& m) {
@@ -88,12 +88,20 @@ void DecryptionAdvice::on_message(const MessageRecord& m) {
     return;
   }
   if (m.status == DecryptStatus::Failed && m.problem.rfind(kFailedWith, 0) == 0) {
-    for (const std::string& name : split_names(std::string_view(m.problem).substr(kFailedWith.size()))) {
+    // "verification failed with A, B" and maybe " (why)", which the advice's line does not need.
+    std::string_view names = std::string_view(m.problem).substr(kFailedWith.size());
+    std::string_view hint;
+    if (const auto open = names.find(" ("); open != std::string_view::npos && names.back() == ')') {
+      hint = names.substr(open + 2, names.size() - open - 3);
+      names = names.substr(0, open);
+    }
+    for (const std::string& name : split_names(names)) {
       // An ID Context variant of a key entry ("k:1/idctx:ab") is that entry's failure.
       const auto cut = name.find(kIdContextVariant);
       const std::string base = cut != std::string::npos && key_contexts_.count(name.substr(0, cut)) ? name.substr(0, cut) : name;
       Failure& failure = failures_[base];
       note(failure.where, m);
+      if (failure.hint.empty()) failure.hint = hint;
       if (m.kind == MessageKind::Request) {
         ++failure.requests;
         if (m.kid) failure.kids.insert(*m.kid);
@@ -195,7 +203,10 @@ std::vector<std::string> DecryptionAdvice::lines() const {
     if (failure.responses) text += std::to_string(failure.responses) + (failure.responses == 1 ? " response" : " responses");
     text += ", first frame " + std::to_string(failure.where.first_frame);
     if (!failure.where.capture.empty()) text += " of " + failure.where.capture;
-    if (failure.request) {
+    // The engine's own reason beats a guess.
+    if (!failure.hint.empty()) {
+      text += ": " + failure.hint;
+    } else if (failure.request) {
       if (const std::string verdict = try_variations(name, *failure.request); !verdict.empty()) text += ": " + verdict;
     }
     out.push_back(text);

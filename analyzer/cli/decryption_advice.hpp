@@ -39,6 +39,7 @@ class DecryptionAdvice : public EventSink {
     std::uint64_t requests = 0, responses = 0;
     std::set<Bytes> kids;                  // of the failed requests
     std::optional<MessageRecord> request;  // the first failed request, to try variations on
+    std::string hint;                      // the engine's reason, if it gave one
   };
   void note(Where& w, const MessageRecord& m);
   std::string where_text(const Where& w) const;

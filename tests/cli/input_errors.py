@@ -130,7 +130,12 @@ def keys_that_open_nothing(c, caps, tmp):
         err = c.expect(f"keys {name}", c.run(["analyze", "-k", path, pcap]), 0,
                        stderr=[r"^oscore-idu: \d+ of \d+ OSCORE messages could not be decrypted:$", *wanted])
         c.check(f"keys {name}: said once", err.count("could not be decrypted") == 1, err)
-    # The right keys: no advice at all.
+    # The engine's own reason is passed on: no-FS KUDOS without bootstrap material.
+    nofs = os.path.join(caps, "fault-kudos-no-fs-downgrade")
+    c.expect("no-FS KUDOS without bootstrap keys",
+             c.run(["analyze", "--fail-on", "never", "-k", nofs + ".oscore_contexts", nofs + ".pcapng"]), 0,
+             stderr=[r"fails verification on 1 request \(kid 01\), first frame 11 .*: no-FS KUDOS needs bootstrap"])
+        # The right keys: no advice at all.
     c.expect("right keys", c.run(["analyze", "-k", os.path.join(caps, THIRD + ".oscore_contexts"), pcap]), 0,
              not_stderr=[r"could not be decrypted"])
 
