@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan test-wireshark-versions test-interop package captures interop-captures install-plugin bench fuzz clean
+.PHONY: all deps configure build install demo test test-asan test-wireshark-versions test-interop package captures interop-captures install-plugin bench fuzz clean
 
 all: build
 
@@ -18,6 +18,12 @@ configure: $(BUILD)/CMakeCache.txt
 
 build: deps configure
 	cmake --build $(BUILD) -j$(JOBS)
+
+# The CLI, its man page and bash completion (and the plugin, when built) under PREFIX
+# (default /usr/local; the plugin goes to Wireshark's own plugin folder).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	@echo "== oscore-idu analyze on a shipped KUDOS capture (Californium prototype)"

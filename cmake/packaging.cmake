@@ -9,6 +9,26 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS oscore-idu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
 
+# The man page and the bash completion, written by the binary from the same CLI11
+# definitions as --help (hidden subcommands `man` and `completion`), so they cannot drift.
+set(OIDU_MAN_PAGE ${CMAKE_BINARY_DIR}/share/man/man1/oscore-idu.1)
+set(OIDU_BASH_COMPLETION ${CMAKE_BINARY_DIR}/share/bash-completion/completions/oscore-idu)
+add_custom_command(
+  OUTPUT ${OIDU_MAN_PAGE} ${OIDU_BASH_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/share/man/man1
+          ${CMAKE_BINARY_DIR}/share/bash-completion/completions
+  COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:oscore-idu> -DARGS=man -DOUTPUT=${OIDU_MAN_PAGE}
+          -P ${PROJECT_SOURCE_DIR}/cmake/run_to_file.cmake
+  COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:oscore-idu> -DARGS=completion -DOUTPUT=${OIDU_BASH_COMPLETION}
+          -P ${PROJECT_SOURCE_DIR}/cmake/run_to_file.cmake
+  DEPENDS oscore-idu ${PROJECT_SOURCE_DIR}/cmake/run_to_file.cmake
+  COMMENT "Writing the oscore-idu man page and bash completion"
+  VERBATIM)
+add_custom_target(oscore-idu-docs ALL DEPENDS ${OIDU_MAN_PAGE} ${OIDU_BASH_COMPLETION})
+install(FILES ${OIDU_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT cli)
+install(FILES ${OIDU_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+        COMPONENT cli)
+
 if(TARGET oscore_idu)
   # Ask Wireshark's pkg-config file where its system plugins live (…/plugins/4.4 on trixie);
   # dissector plugins go into its epan/ subfolder.

@@ -15,6 +15,7 @@ packages=(
   libwireshark-dev libglib2.0-dev            # the Wireshark plugin
   tshark                                     # plugin tests and the tshark comparison
   python3                                    # test drivers (standard library only)
+  groff-base                                 # the install test renders the generated man page
   clang libclang-rt-14-dev                   # libFuzzer targets, sanitizers
   tcpdump iproute2 util-linux passwd         # network-namespace test, unprivileged tshark runs
   wireshark-qt xvfb xdotool x11-apps x11-utils imagemagick tesseract-ocr  # GUI smoke test of the plugin

@@ -238,6 +238,9 @@ std::string format_time(std::int64_t time_us) {
   return text;
 }
 
+bool link_type_supported(int link_type) { return is_supported(link_type); }
+std::string link_type_label(int link_type) { return link_type_name(link_type); }
+
 void decode_link_frame(int link_type, ByteView data, Frame& frame) {
   frame.src_mac.reset();
   frame.dst_mac.reset();

@@ -95,5 +95,9 @@ class CaptureReader {
 // payload, problem). Exposed for the fuzzers and for the plugin, which gets frames
 // from Wireshark instead of libpcap.
 void decode_link_frame(int link_type, ByteView data, Frame& frame);
+// Whether decode_link_frame() understands `link_type`, and its name ("EN10MB", "USER0")
+// for messages: live capture checks the interface's link type with them.
+bool link_type_supported(int link_type);
+std::string link_type_label(int link_type);
 
 }  // namespace oidu

@@ -1,144 +1,76 @@
+// `oscore-idu analyze`: the option definitions (which --help, the man page and the
+// bash completion are all made from); the run itself is in analyze_run.cpp.
 #include "cli/analyze_command.hpp"
 
-#include <iostream>
 #include <memory>
 
-#include "analysis/analyzer.hpp"
-#include "cli/inputs.hpp"
-#include "cli/json_report.hpp"
-#include "cli/report_pipeline.hpp"
-#include "cli/text_report.hpp"
+#include "cli/analyze_options.hpp"
 
 namespace oidu {
-namespace {
-
-struct AnalyzeOptions {
-  std::vector<std::string> key_files;
-  std::vector<std::string> captures;
-  std::string format = "text";
-  std::vector<std::uint16_t> ports;
-  bool no_content_detection = false;
-  double repeat_timer = 93.0;
-  double ending_timer = 0.0;   // 0: 3 x repeat timer
-  unsigned ending_counter = 0;
-  std::string fail_on = "error";
-  bool show_keys = false;
-  bool no_messages = false;
-  unsigned jobs = 1;
-};
-
-// Counts what the front end saw, on top of whichever report is writing.
-class Tally : public EventSink {
- public:
-  explicit Tally(EventSink& report) : report_(report) {}
-  void on_message(const MessageRecord& m) override { report_.on_message(m); }
-  void on_procedure(const ProcedureRecord& p) override { report_.on_procedure(p); }
-  void on_finding(const Finding& f) override {
-    worst = std::max(worst, static_cast<int>(f.severity));
-    report_.on_finding(f);
-  }
-  void on_diagnostic(const Diagnostic& d) override { report_.on_diagnostic(d); }
-  void on_context(const ContextRecord& c) override { report_.on_context(c); }
-  int worst = -1;
-
- private:
-  EventSink& report_;
-};
-
-int threshold(const std::string& fail_on) {
-  if (fail_on == "info") return static_cast<int>(Severity::Info);
-  if (fail_on == "warning") return static_cast<int>(Severity::Warning);
-  if (fail_on == "error") return static_cast<int>(Severity::Error);
-  return 99;  // never
-}
-
-int run_analyze(const AnalyzeOptions& o) {
-  const auto keys = load_keys(o.key_files);
-  if (!keys) return 2;
-  // Open every capture first: an unusable file fails the run before any output.
-  auto opened = open_captures(o.captures);
-  if (!opened) return 2;
-  auto& readers = *opened;
-
-  AnalyzerConfig config;
-  if (!o.ports.empty()) {
-    for (auto p : o.ports) config.coap_ports.push_back(p);
-  }
-  config.detect_by_content = !o.no_content_detection;
-  config.repeat_timer_s = o.repeat_timer;
-  config.ending_timer_s = o.ending_timer > 0 ? o.ending_timer : 3 * o.repeat_timer;
-  config.ending_counter = o.ending_counter;
-
-  std::unique_ptr<Report> report;
-  if (o.format == "json") {
-    report = std::make_unique<JsonReport>(std::cout, o.show_keys, readers.size() > 1, !o.no_messages);
-  } else {
-    report = std::make_unique<TextReport>(std::cout, o.show_keys, !o.no_messages);
-  }
-  // With one job the engine calls the report directly; with more, through the pipeline.
-  std::unique_ptr<ReportPipeline> pipeline;
-  if (o.jobs > 1) pipeline = std::make_unique<ReportPipeline>(*report, o.jobs);
-  EventSink& sink = pipeline ? static_cast<EventSink&>(*pipeline) : static_cast<EventSink&>(*report);
-  int worst = -1;
-  bool read_error = false;
-  for (auto& reader : readers) {
-    config.file = reader->path();
-    report->begin_capture(reader->path());
-    Tally tally(sink);
-    Analyzer analyzer(config, *keys, tally);
-    FrameBatch batch;
-    while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
-    if (!reader->error().empty()) {
-      std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
-      tally.on_diagnostic(Diagnostic{reader->path(), 0, reader->error()});
-      read_error = true;
-    }
-    analyzer.finish();
-    if (pipeline) pipeline->drain();
-    report->end_capture(analyzer.summary());
-    const Summary& s = analyzer.summary();
-    if (s.bad_frames + s.malformed > 0) {
-      std::cerr << "oscore-idu: " << reader->path() << ": " << s.bad_frames << " bad frames, "
-                << s.malformed << " malformed messages (see diagnostics)\n";
-    }
-    worst = std::max(worst, tally.worst);
-  }
-  report->end();
-  if (read_error) return 2;
-  return worst >= threshold(o.fail_on) ? 1 : 0;
-}
-
-}  // namespace
 
 void add_analyze_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<AnalyzeOptions>();
   CLI::App* cmd = app.add_subcommand("analyze", "Decrypt OSCORE, rebuild ID-update and KUDOS procedures, report findings");
-  cmd->add_option("captures", options->captures, "pcap or pcapng files")->required()->check(CLI::ExistingFile);
+  CLI::Option* captures =
+      cmd->add_option("captures", options->captures,
+                      "pcap or pcapng files; - reads one from standard input (tcpdump -w - | ...)")
+          ->type_name("CAPTURE");
   cmd->add_option("-k,--keys", options->key_files,
                   "key file (Wireshark oscore_contexts, libcoap oscore_conf, or JSON); repeatable")
+      ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);  // one file per --keys, so captures can follow
-  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
+      ->type_name("PORT")
       ->allow_extra_args(false);
   cmd->add_flag("--no-content-detection", options->no_content_detection,
                 "only decode the configured ports, not OSCORE recognised by content");
   cmd->add_option("--repeat-timer", options->repeat_timer, "REPEAT_TIMER in seconds (default MAX_TRANSMIT_WAIT = 93)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->add_option("--ending-timer", options->ending_timer, "ENDING_TIMER in seconds (default 3 x REPEAT_TIMER)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->add_option("--ending-counter", options->ending_counter,
-                  "counter-based variant: a peer fails after sending more than N messages without completing");
+                  "counter-based variant: a peer fails after sending more than N messages without completing")
+      ->type_name("N");
   cmd->add_option("--fail-on", options->fail_on, "exit 1 when a finding of this severity or above exists")
-      ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}))
+      ->type_name("SEVERITY");
   cmd->add_flag("--no-messages", options->no_messages,
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
   cmd->add_option("-j,--jobs", options->jobs,
                   "threads (default 1): the engine runs on one, the report is written on another, messages are "
                   "formatted on the rest; the output is the same for any N")
+      ->type_name("N")
       ->check(CLI::Range(1u, 64u));
-  cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
+  CLI::Option* interface =
+      cmd->add_option("-i,--interface", options->interface,
+                      "capture live on this interface (root or CAP_NET_RAW) instead of reading files; "
+                      "SIGINT or SIGTERM ends the run with the report complete")
+          ->type_name("IFACE")
+          ->excludes(captures);
+  cmd->add_option("--count", options->count, "live capture: stop after N frames")
+      ->needs(interface)
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  cmd->add_option("--duration", options->duration, "live capture: stop after S seconds")
+      ->needs(interface)
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
+  cmd->add_option("--filter", options->filter,
+                  "live capture: BPF filter (default: UDP on ports 5683, 5684 and each --port)")
+      ->needs(interface)
+      ->type_name("BPF");
+  cmd->callback([options, captures, interface, &exit_status] {
+    if (captures->count() == 0 && interface->count() == 0) {
+      throw CLI::RequiredError("a capture file, - for standard input, or -i INTERFACE");
+    }
+    exit_status = run_analyze(*options);
+  });
 }
 
 }  // namespace oidu

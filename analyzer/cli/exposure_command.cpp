@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "analysis/analyzer.hpp"
+#include "cli/capture_problems.hpp"
 #include "cli/inputs.hpp"
 #include "cli/exposure_report.hpp"
 
@@ -39,10 +40,11 @@ class ExposureSink : public EventSink {
 int run_exposure(const ExposureOptions& o) {
   const auto keys = load_keys(o.key_files);
   if (!keys) return 2;
-  // Open every capture first: an unusable file fails the run before any output.
-  auto opened = open_captures(o.captures);
-  if (!opened) return 2;
-  auto& readers = *opened;
+  // Open every capture first: an unusable file fails the run before any output (each
+  // capture's links are judged against the others', so a missing one changes them all).
+  OpenedCaptures opened = open_captures(o.captures);
+  if (opened.unusable > 0 || opened.readers.empty()) return 2;
+  auto& readers = opened.readers;
   AnalyzerConfig config;
   for (auto p : o.ports) config.coap_ports.push_back(p);
 
@@ -51,7 +53,7 @@ int run_exposure(const ExposureOptions& o) {
   std::size_t linked = 0;
   bool read_error = false;
   for (auto& reader : readers) {
-    config.file = reader->path();
+    config.file = capture_label(reader->path());
     exposure::Observer observer(exposure::ObserverConfig{o.window});
     std::optional<exposure::Truth> truth;
     if (!o.key_files.empty()) truth.emplace();
@@ -60,13 +62,14 @@ int run_exposure(const ExposureOptions& o) {
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {
-      std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
+      std::cerr << "oscore-idu: " << capture_label(reader->path()) << ": "
+                << describe_read_error(reader->path(), reader->error(), analyzer.summary().frames) << "\n";
       read_error = true;
     }
     analyzer.finish();
     observer.finish();
     if (truth) truth->finish(observer);
-    const ExposureResult result{reader->path(), &observer, truth ? &*truth : nullptr};
+    const ExposureResult result{capture_label(reader->path()), &observer, truth ? &*truth : nullptr};
     linked += linked_changes(result);
     if (o.format == "json") {
       if (several) {
@@ -97,19 +100,25 @@ void add_exposure_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ExposureOptions>();
   CLI::App* cmd = app.add_subcommand(
       "exposure", "What a passive observer without keys can link across ID changes (with keys: against the truth)");
-  cmd->add_option("captures", options->captures, "pcap or pcapng files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("captures", options->captures, "pcap or pcapng files; - reads one from standard input")
+      ->type_name("CAPTURE")
+      ->required();
   cmd->add_option("-k,--keys", options->key_files,
                   "key file, repeatable: adds the identity changes that really happened and judges each")
       ->check(CLI::ExistingFile)
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("FILE");
   cmd->add_option("-f,--format", options->format, "output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "dot"}));
+      ->check(CLI::IsMember({"text", "json", "jsonl", "dot"}))
+      ->type_name("FORMAT");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
+      ->type_name("PORT")
       ->allow_extra_args(false);
   cmd->add_option("--window", options->window,
                   "seconds between one identity going quiet and another starting that count as timing evidence "
                   "(default 30)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("S");
   cmd->callback([options, &exit_status] { exit_status = run_exposure(*options); });
 }
 

@@ -1,35 +1,84 @@
+// Key files and captures in: every key line checked, context names made independent of the
+// path typed, and each capture opened or named on stderr with the reason it cannot be used.
 #include "cli/inputs.hpp"
 
+#include <filesystem>
 #include <iostream>
+#include <map>
+
+#include "cli/capture_problems.hpp"
+#include "cli/key_conflicts.hpp"
 
 namespace oidu {
+namespace {
+
+// Base names, unless two key files share one: then those keep the path typed, since
+// two contexts called "keys:1" would be worse than a path in the name.
+std::vector<std::string> stable_names(const std::vector<std::string>& paths) {
+  std::vector<std::string> names;
+  std::map<std::string, std::size_t> uses;
+  for (const auto& path : paths) {
+    names.push_back(std::filesystem::path(path).filename().string());
+    if (names.back().empty()) names.back() = path;
+  }
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t j = 0; j < paths.size(); ++j) {
+      if (i != j && names[i] == names[j] && paths[i] != paths[j]) names[i] = paths[i];
+    }
+  }
+  return names;
+}
+
+}  // namespace
 
 std::optional<std::vector<KeyEntry>> load_keys(const std::vector<std::string>& paths) {
   std::vector<KeyEntry> keys;
-  for (const auto& path : paths) {
+  bool wrong = false;
+  const auto names = stable_names(paths);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
     KeyLoadResult loaded = load_key_file(path);
     for (const auto& e : loaded.errors) std::cerr << "oscore-idu: " << e << "\n";
-    if (loaded.entries.empty()) {
-      std::cerr << "oscore-idu: " << path << ": no usable key entries\n";
-      return std::nullopt;
+    if (!loaded.errors.empty()) {
+      wrong = true;
+      continue;
     }
-    for (auto& entry : loaded.entries) keys.push_back(std::move(entry));
+    for (auto& entry : loaded.entries) {
+      // A name the reader made up is "<path>:<line>"; a JSON "name" is kept as written.
+      if (entry.name.size() > path.size() && entry.name.compare(0, path.size() + 1, path + ":") == 0) {
+        entry.name = names[i] + entry.name.substr(path.size());
+      }
+      keys.push_back(std::move(entry));
+    }
   }
+  if (wrong) {
+    std::cerr << "oscore-idu: nothing analysed: fix the key file lines above\n";
+    return std::nullopt;
+  }
+  for (const auto& w : key_conflicts(keys)) std::cerr << "oscore-idu: warning: " << w << "\n";
   return keys;
 }
 
-std::optional<std::vector<std::unique_ptr<CaptureReader>>> open_captures(const std::vector<std::string>& paths) {
-  std::vector<std::unique_ptr<CaptureReader>> readers;
+OpenedCaptures open_captures(const std::vector<std::string>& paths) {
+  OpenedCaptures opened;
   for (const auto& path : paths) {
+    if (auto problem = problem_before_open(path)) {
+      std::cerr << "oscore-idu: " << *problem << "\n";
+      ++opened.unusable;
+      continue;
+    }
     std::string error;
     auto reader = CaptureReader::open(path, &error);
     if (!reader) {
-      std::cerr << "oscore-idu: " << error << "\n";
-      return std::nullopt;
+      std::cerr << "oscore-idu: " << describe_open_error(path, error) << "\n";
+      ++opened.unusable;
+      continue;
     }
-    readers.push_back(std::move(reader));
+    opened.readers.push_back(std::move(reader));
   }
-  return readers;
+  return opened;
 }
+
+std::string capture_label(const std::string& path) { return path == "-" ? "stdin" : path; }
 
 }  // namespace oidu

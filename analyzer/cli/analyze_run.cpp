@@ -1,0 +1,194 @@
+// `oscore-idu analyze` at run time: keys and inputs checked, each input (capture file,
+// standard input, or an interface) through its own Analyzer into the report, then the
+// decryption advice and the exit status. Unusable inputs are named and skipped, and
+// make the exit status 2 once everything usable has been reported.
+#include <iostream>
+#include <memory>
+
+#include "analysis/analyzer.hpp"
+#include "cli/analyze_options.hpp"
+#include "cli/capture_problems.hpp"
+#include "cli/decryption_advice.hpp"
+#include "cli/finding_stream.hpp"
+#include "cli/inputs.hpp"
+#include "cli/json_report.hpp"
+#include "cli/live_capture.hpp"
+#include "cli/report_pipeline.hpp"
+#include "cli/stop_signal.hpp"
+#include "cli/text_report.hpp"
+
+namespace oidu {
+namespace {
+
+// Counts what the front end saw, on top of whichever report is writing, and lets the
+// decryption advice see every record.
+class Tally : public EventSink {
+ public:
+  Tally(EventSink& report, DecryptionAdvice& advice) : report_(report), advice_(advice) {}
+  void on_message(const MessageRecord& m) override {
+    advice_.on_message(m);
+    report_.on_message(m);
+  }
+  void on_procedure(const ProcedureRecord& p) override { report_.on_procedure(p); }
+  void on_finding(const Finding& f) override {
+    worst = std::max(worst, static_cast<int>(f.severity));
+    report_.on_finding(f);
+  }
+  void on_diagnostic(const Diagnostic& d) override { report_.on_diagnostic(d); }
+  void on_context(const ContextRecord& c) override {
+    advice_.on_context(c);
+    report_.on_context(c);
+  }
+  int worst = -1;
+
+ private:
+  EventSink& report_;
+  DecryptionAdvice& advice_;
+};
+
+int threshold(const std::string& fail_on) {
+  if (fail_on == "info") return static_cast<int>(Severity::Info);
+  if (fail_on == "warning") return static_cast<int>(Severity::Warning);
+  if (fail_on == "error") return static_cast<int>(Severity::Error);
+  return 99;  // never
+}
+
+AnalyzerConfig analyzer_config(const AnalyzeOptions& o) {
+  AnalyzerConfig config;
+  for (auto p : o.ports) config.coap_ports.push_back(p);
+  config.detect_by_content = !o.no_content_detection;
+  config.repeat_timer_s = o.repeat_timer;
+  config.ending_timer_s = o.ending_timer > 0 ? o.ending_timer : 3 * o.repeat_timer;
+  config.ending_counter = o.ending_counter;
+  return config;
+}
+
+// One input: where frames come from, and what went wrong while reading them.
+struct Input {
+  std::string label;
+  CaptureReader* file = nullptr;
+  LiveCapture* live = nullptr;
+};
+
+class Run {
+ public:
+  Run(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys, bool several, bool streaming)
+      : o_(o), keys_(keys), streaming_(streaming), advice_(!o.key_files.empty()), config_(analyzer_config(o)) {
+    if (o.format == "json") {
+      report_ = std::make_unique<JsonReport>(std::cout, o.show_keys, several, !o.no_messages);
+    } else {
+      report_ = std::make_unique<TextReport>(std::cout, o.show_keys, !o.no_messages);
+    }
+    // With one job the engine calls the report directly; with more, through the pipeline.
+    // Streaming writes findings from the engine's thread, so it keeps to one.
+    if (o.jobs > 1 && !streaming) pipeline_ = std::make_unique<ReportPipeline>(*report_, o.jobs);
+  }
+
+  void analyze(const Input& input) {
+    EventSink& report = pipeline_ ? static_cast<EventSink&>(*pipeline_) : static_cast<EventSink&>(*report_);
+    FindingStream findings(std::cout, report);
+    const bool stream_findings = streaming_ && o_.format == "text";
+    EventSink& sink = stream_findings ? static_cast<EventSink&>(findings) : report;
+    config_.file = input.label;
+    report_->begin_capture(input.label);
+    advice_.begin_capture(input.label);
+    Tally tally(sink, advice_);
+    Analyzer analyzer(config_, keys_, tally);
+    std::string error;
+    if (input.live) {
+      Frame frame;
+      while (input.live->next(frame)) {
+        analyzer.process(frame);
+        std::cout.flush();
+      }
+      error = input.live->error();
+    } else if (streaming_) {
+      Frame frame;
+      while (!stop_requested() && input.file->next(frame)) {
+        analyzer.process(frame);
+        std::cout.flush();
+      }
+      // A stop signal interrupts the read; that is the end the user asked for.
+      if (!stop_requested() && !input.file->error().empty()) {
+        error = describe_read_error(input.file->path(), input.file->error(), analyzer.summary().frames);
+      }
+    } else {
+      FrameBatch batch;
+      while (input.file->next_batch(batch)) analyzer.process_batch(batch.frames());
+      if (!input.file->error().empty()) {
+        error = describe_read_error(input.file->path(), input.file->error(), analyzer.summary().frames);
+      }
+    }
+    if (!error.empty()) {
+      std::cerr << "oscore-idu: " << input.label << ": " << error << "\n";
+      tally.on_diagnostic(Diagnostic{input.label, 0, error});
+      read_error_ = true;
+    }
+    analyzer.finish();
+    if (pipeline_) pipeline_->drain();
+    report_->end_capture(analyzer.summary());
+    const Summary& s = analyzer.summary();
+    if (s.bad_frames + s.malformed > 0) {
+      std::cerr << "oscore-idu: " << input.label << ": " << s.bad_frames << " bad frames, " << s.malformed
+                << " malformed messages (see diagnostics)\n";
+    }
+    worst_ = std::max(worst_, tally.worst);
+  }
+
+  // After the last input: the report's end, the advice, the exit status.
+  int finish(bool inputs_missing) {
+    report_->end();
+    std::cout.flush();
+    for (const auto& line : advice_.lines()) std::cerr << "oscore-idu: " << line << "\n";
+    if (inputs_missing || read_error_) return 2;
+    return worst_ >= threshold(o_.fail_on) ? 1 : 0;
+  }
+
+ private:
+  const AnalyzeOptions& o_;
+  const std::vector<KeyEntry>& keys_;
+  bool streaming_;
+  DecryptionAdvice advice_;
+  AnalyzerConfig config_;
+  std::unique_ptr<Report> report_;
+  std::unique_ptr<ReportPipeline> pipeline_;
+  int worst_ = -1;
+  bool read_error_ = false;
+};
+
+int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
+  LiveOptions live_options{o.interface, o.filter.empty() ? default_live_filter(o.ports) : o.filter, o.count,
+                           o.duration};
+  std::string error;
+  auto live = LiveCapture::open(live_options, &error);
+  if (!live) {
+    std::cerr << "oscore-idu: " << error << "\n";
+    return 2;
+  }
+  catch_stop_signals();
+  // The line a script (or a test) waits for before it sends.
+  std::cerr << "oscore-idu: capturing on " << o.interface << " (filter: " << live->filter() << ")" << std::endl;
+  Run run(o, keys, false, true);
+  run.analyze(Input{"live:" + o.interface, nullptr, live.get()});
+  return run.finish(false);
+}
+
+}  // namespace
+
+int run_analyze(const AnalyzeOptions& o) {
+  const auto keys = load_keys(o.key_files);
+  if (!keys) return 2;
+  if (!o.interface.empty()) return run_live(o, *keys);
+  OpenedCaptures opened = open_captures(o.captures);
+  if (opened.readers.empty()) return 2;
+  bool from_stdin = false;
+  for (const auto& reader : opened.readers) from_stdin = from_stdin || reader->path() == "-";
+  if (from_stdin) catch_stop_signals();
+  // The layout follows what was asked for, not what could be opened, so that tools
+  // reading the JSON see the same shape whichever file is broken today.
+  Run run(o, *keys, o.captures.size() > 1, from_stdin);
+  for (auto& reader : opened.readers) run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr});
+  return run.finish(opened.unusable > 0);
+}
+
+}  // namespace oidu
