@@ -4,9 +4,12 @@
 #include <memory>
 
 #include "analysis/analyzer.hpp"
+#include "cli/decrypted_export.hpp"
 #include "cli/inputs.hpp"
 #include "cli/json_report.hpp"
+#include "cli/jsonl_report.hpp"
 #include "cli/report_pipeline.hpp"
+#include "cli/text_layout.hpp"
 #include "cli/text_report.hpp"
 
 namespace oidu {
@@ -25,6 +28,9 @@ struct AnalyzeOptions {
   bool show_keys = false;
   bool no_messages = false;
   unsigned jobs = 1;
+  std::string write_decrypted;  // OUT.pcapng, or empty
+  bool wide = false;
+  std::string colour = "auto";
 };
 
 // Counts what the front end saw, on top of whichever report is writing.
@@ -72,28 +78,53 @@ int run_analyze(const AnalyzeOptions& o) {
   std::unique_ptr<Report> report;
   if (o.format == "json") {
     report = std::make_unique<JsonReport>(std::cout, o.show_keys, readers.size() > 1, !o.no_messages);
+  } else if (o.format == "jsonl") {
+    report = std::make_unique<JsonlReport>(std::cout, o.show_keys, !o.no_messages);
   } else {
-    report = std::make_unique<TextReport>(std::cout, o.show_keys, !o.no_messages);
+    report = std::make_unique<TextReport>(
+        std::cout, TextReportOptions{.show_keys = o.show_keys, .with_messages = !o.no_messages, .wide = o.wide,
+                                     .colour = colour_wanted(o.colour), .captures = o.captures,
+                                     .key_files = o.key_files});
   }
   // With one job the engine calls the report directly; with more, through the pipeline.
   std::unique_ptr<ReportPipeline> pipeline;
   if (o.jobs > 1) pipeline = std::make_unique<ReportPipeline>(*report, o.jobs);
   EventSink& sink = pipeline ? static_cast<EventSink&>(*pipeline) : static_cast<EventSink&>(*report);
+  std::unique_ptr<PcapngFrameWriter> decrypted_out;
+  std::unique_ptr<DecryptedExport> exporter;
+  if (!o.write_decrypted.empty()) {
+    std::string error;
+    decrypted_out = PcapngFrameWriter::create(o.write_decrypted, &error);
+    if (!decrypted_out) {
+      std::cerr << "oscore-idu: " << error << "\n";
+      return 2;
+    }
+    exporter = std::make_unique<DecryptedExport>(*decrypted_out, sink);
+  }
   int worst = -1;
   bool read_error = false;
   for (auto& reader : readers) {
     config.file = reader->path();
     report->begin_capture(reader->path());
-    Tally tally(sink);
+    if (exporter) {
+      reader->keep_frame_bytes(true);
+      exporter->begin_capture(reader->link_type());
+    }
+    Tally tally(exporter ? static_cast<EventSink&>(*exporter) : sink);
     Analyzer analyzer(config, *keys, tally);
     FrameBatch batch;
-    while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
+    while (reader->next_batch(batch)) {
+      if (exporter) exporter->take(batch.frames());
+      analyzer.process_batch(batch.frames());
+      if (exporter) exporter->settle(analyzer.summary().coap_messages);
+    }
     if (!reader->error().empty()) {
       std::cerr << "oscore-idu: " << reader->path() << ": " << reader->error() << "\n";
       tally.on_diagnostic(Diagnostic{reader->path(), 0, reader->error()});
       read_error = true;
     }
     analyzer.finish();
+    if (exporter) exporter->end_capture();
     if (pipeline) pipeline->drain();
     report->end_capture(analyzer.summary());
     const Summary& s = analyzer.summary();
@@ -104,6 +135,17 @@ int run_analyze(const AnalyzeOptions& o) {
     worst = std::max(worst, tally.worst);
   }
   report->end();
+  if (exporter && exporter->unrewritable() > 0) {
+    std::cerr << "oscore-idu: " << o.write_decrypted << ": " << exporter->unrewritable()
+              << " decrypted frames written unchanged (last: " << exporter->last_problem() << ")\n";
+  }
+  if (decrypted_out) {
+    std::string error;
+    if (!decrypted_out->close(&error)) {
+      std::cerr << "oscore-idu: " << error << "\n";
+      return 2;
+    }
+  }
   if (read_error) return 2;
   return worst >= threshold(o.fail_on) ? 1 : 0;
 }
@@ -118,7 +160,7 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
                   "key file (Wireshark oscore_contexts, libcoap oscore_conf, or JSON); repeatable")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);  // one file per --keys, so captures can follow
-  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json", "jsonl"}));
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
       ->allow_extra_args(false);
   cmd->add_flag("--no-content-detection", options->no_content_detection,
@@ -134,6 +176,11 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--no-messages", options->no_messages,
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
+  cmd->add_flag("--wide", options->wide, "text: do not shorten lines to 120 columns");
+  cmd->add_option("--color", options->colour, "text: colour severities and outcomes (auto: on a terminal, unless NO_COLOR)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--write-decrypted", options->write_decrypted,
+                  "write every frame to this pcapng, decrypted OSCORE messages as their plain CoAP");
   cmd->add_option("-j,--jobs", options->jobs,
                   "threads (default 1): the engine runs on one, the report is written on another, messages are "
                   "formatted on the rest; the output is the same for any N")

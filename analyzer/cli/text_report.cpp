@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <iomanip>
+#include <sstream>
 
 #include "analysis/finding_catalogue.hpp"
 #include "cli/text_append.hpp"
+#include "cli/text_layout.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
 
@@ -73,25 +75,60 @@ std::string id_update_label(const MessageRecord& m) {
   return label;
 }
 
+// A procedure's type, mode, initiator and outcome as the report words them: the one
+// place that turns those fields into text.
+struct ProcedureWords {
+  std::string_view type, mode, initiator, outcome;
+};
+ProcedureWords words_of(const ProcedureRecord& p) { return {p.type, p.mode, p.initiator, p.outcome}; }
+
+std::string_view base_name(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string joined_base_names(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& path : paths) {
+    if (!out.empty()) out += ", ";
+    out += base_name(path);
+  }
+  return out.empty() ? "none" : out;
+}
+
+// Context names from key files can be long; a message line that does not fit keeps at
+// least this much of its context name.
+constexpr std::size_t kShortContext = 10;
+
 }  // namespace
 
-TextReport::TextReport(std::ostream& out, bool show_keys, bool with_messages)
-    : out_(out), show_keys_(show_keys), with_messages_(with_messages) {}
+TextReport::TextReport(std::ostream& out, TextReportOptions options) : out_(out), options_(std::move(options)) {}
+
+void TextReport::put_wrapped(const std::string& line, std::size_t indent) {
+  if (options_.wide) out_ << line << "\n";
+  else out_ << wrap(line, kTextWidth, indent) << "\n";
+}
 
 void TextReport::begin_capture(const std::string& file) {
   rows_.clear();
   procedures_.clear();
   findings_.clear();
-  out_ << "== " << file << "\n";
+  if (!header_written_ && !options_.captures.empty()) {
+    put_wrapped(std::string("oscore-idu ") + OIDU_VERSION + ": captures " + joined_base_names(options_.captures) +
+                    "; keys " + joined_base_names(options_.key_files),
+                3);
+  }
+  header_written_ = true;
+  out_ << (options_.wide ? "== " + file : shorten("== " + file, kTextWidth)) << "\n";
 }
 
 void TextReport::on_context(const ContextRecord& c) {
-  if (c.kind == ContextKind::Keys && !show_keys_) return;
-  out_ << "   context " << c.name << " (" << c.origin << "): client " << hex_or_empty(c.client_id)
-       << ", server " << hex_or_empty(c.server_id);
-  if (c.id_context) out_ << ", ID context " << hex_or_empty(*c.id_context);
-  if (show_keys_) out_ << ", master secret " << to_hex(c.master_secret) << ", salt " << hex_or_empty(c.master_salt);
-  out_ << "\n";
+  if (c.kind == ContextKind::Keys && !options_.show_keys) return;
+  std::string line = "   context " + c.name + " (" + c.origin + "): client " + hex_or_empty(c.client_id) +
+                     ", server " + hex_or_empty(c.server_id);
+  if (c.id_context) line += ", ID context " + hex_or_empty(*c.id_context);
+  if (options_.show_keys) line += ", master secret " + to_hex(c.master_secret) + ", salt " + hex_or_empty(c.master_salt);
+  put_wrapped(line, 5);
 }
 
 void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
@@ -102,8 +139,39 @@ void TextReport::on_formatted_message(const MessageRecord& m, std::string_view t
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
+void TextReport::fit_message_line(std::string& text, std::size_t start, std::size_t context_at,
+                                  std::size_t context_end, std::size_t suffix_at) const {
+  const std::string_view line = std::string_view(text).substr(start);
+  if (options_.wide || display_width(line) <= kTextWidth) return;
+  std::string head(text, start, suffix_at - start);
+  const std::string suffix(text, suffix_at);
+  // The context name first, as the least telling part, down to kShortContext columns;
+  // then the end of the rest (options, payload).
+  if (context_end > context_at) {
+    const std::string context(text, context_at, context_end - context_at);
+    const std::size_t over = display_width(line) - kTextWidth;
+    const std::size_t context_width = display_width(context);
+    const std::size_t keep = context_width > over + kShortContext ? context_width - over : kShortContext;
+    head = text.substr(start, context_at - start) + shorten_middle(context, keep) +
+           text.substr(context_end, suffix_at - context_end);
+  }
+  const std::size_t suffix_width = display_width(suffix);
+  const std::size_t room = kTextWidth > suffix_width ? kTextWidth - suffix_width : 0;
+  text.resize(start);
+  text += shorten(head, room);
+  text += suffix;
+  if (display_width(std::string_view(text).substr(start)) > kTextWidth) {
+    const std::string all = text.substr(start);
+    text.resize(start);
+    text += shorten(all, kTextWidth);
+  }
+}
+
 void TextReport::format_message(const MessageRecord& m, std::string& text) const {
-  if (!with_messages_) return;
+  if (!options_.with_messages) return;
+  const std::size_t start = text.size();
+  std::size_t context_at = 0, context_end = 0, suffix_at = 0;
+  {
   Appender out(text);
   append_frame_column(out, m.frame);
   out.put("  ");
@@ -151,7 +219,9 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
   switch (m.status) {
     case DecryptStatus::Decrypted:
       out.put("  [");
+      context_at = static_cast<std::size_t>(out.room(0) - text.data());
       out.put(m.context);
+      context_end = static_cast<std::size_t>(out.room(0) - text.data());
       out.put("] ");
       out.put(code_description(*m.inner_code));
       append_options(out, m.inner_options);
@@ -167,6 +237,7 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
       out.put('>');
   }
   append_payload_preview(out, m.payload);
+  suffix_at = static_cast<std::size_t>(out.room(0) - text.data());
   if (m.procedure) {
     out.put("  {#");
     append_uint(out, *m.procedure);
@@ -174,16 +245,31 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
     out.put(std::string_view(message_role_name(m.role)));
     out.put('}');
   }
-  out.put('\n');
+  }  // the Appender leaves `text` exactly its text
+  fit_message_line(text, start, context_at, context_end, suffix_at);
+  text += '\n';
 }
 
 void TextReport::on_procedure(const ProcedureRecord& p) { procedures_.push_back(p); }
 void TextReport::on_finding(const Finding& f) { findings_.push_back(f); }
 
 void TextReport::on_diagnostic(const Diagnostic& d) {
-  out_ << "   ! " << d.file;
-  if (d.frame) out_ << " frame " << d.frame;
-  out_ << ": " << d.message << "\n";
+  std::string line = "   ! " + d.file;
+  if (d.frame) line += " frame " + std::to_string(d.frame);
+  put_wrapped(line + ": " + d.message, 5);
+}
+
+void TextReport::put_chart_heading(const ProcedureRecord& p) {
+  constexpr std::size_t kChart = 42;  // from the client's '|' to the server's '|'
+  constexpr std::string_view kIndent = "   frame  ";
+  const auto aligned = [&](std::string_view left, std::string_view right) {
+    const std::size_t used = left.size() + right.size();
+    // Right-aligned over the server's '|' when both fit, else two spaces apart.
+    const std::size_t gap = used + 2 <= kChart ? kChart - used : 2;
+    return std::string(left) + std::string(gap, ' ') + std::string(right);
+  };
+  out_ << kIndent << aligned("Client", "Server") << "\n";
+  out_ << std::string(kIndent.size(), ' ') << aligned(p.client.to_string(), p.server.to_string()) << "\n";
 }
 
 void TextReport::end_capture(const Summary& s) {
@@ -192,16 +278,20 @@ void TextReport::end_capture(const Summary& s) {
   std::stable_sort(procedures_.begin(), procedures_.end(),
                    [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.id < b.id; });
   for (const auto& p : procedures_) {
-    out_ << "\nProcedure #" << p.id << ": " << p.type << " (" << p.mode << "), ";
-    if (p.started_before_capture) out_ << "started before the capture";
-    else out_ << "initiated by the " << p.initiator;
-    out_ << ", " << p.outcome << ", on " << p.context << "\n";
-    out_ << "   old IDs: client " << hex_or_empty(p.old_client_id) << ", server " << hex_or_empty(p.old_server_id);
-    if (p.new_client_id) out_ << "; new IDs: client " << hex_or_empty(*p.new_client_id) << ", server " << hex_or_empty(*p.new_server_id);
-    if (p.derivation) out_ << "; derivation " << kudos_derivation_name(*p.derivation);
-    out_ << "\n\n";
-    out_ << "   frame  " << std::left << std::setw(kWidth / 2) << "Client" << std::setw(kWidth / 2 + 2)
-         << std::right << "Server" << "\n" << std::left;
+    const ProcedureWords words = words_of(p);
+    std::string heading = "Procedure #" + std::to_string(p.id) + ": " + std::string(words.type) + " (" +
+                          std::string(words.mode) + "), ";
+    if (p.started_before_capture) heading += "started before the capture";
+    else heading += "initiated by the " + std::string(words.initiator);
+    heading += ", " + coloured(words.outcome, options_.colour) + ", on " + p.context;
+    out_ << "\n";
+    put_wrapped(heading, 3);
+    std::string ids = "   old IDs: client " + hex_or_empty(p.old_client_id) + ", server " + hex_or_empty(p.old_server_id);
+    if (p.new_client_id) ids += "; new IDs: client " + hex_or_empty(*p.new_client_id) + ", server " + hex_or_empty(*p.new_server_id);
+    if (p.derivation) ids += std::string("; derivation ") + kudos_derivation_name(*p.derivation);
+    put_wrapped(ids, 5);
+    out_ << "\n";
+    put_chart_heading(p);
     for (const auto& row : rows_[p.id]) {
       std::string label = " " + row.label + " ";
       if (label.size() > kWidth - 6) label = label.substr(0, kWidth - 6);
@@ -222,15 +312,25 @@ void TextReport::end_capture(const Summary& s) {
   if (!findings_.empty()) {
     out_ << "\nFindings:\n";
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) { return a.frame < b.frame; });
+    // "   frame NNNNNN sev      CODE                     ": the message wraps under itself.
+    constexpr std::size_t kMessageColumn = 3 + 6 + 6 + 1 + 8 + 1 + 24 + 1;
     for (const auto& f : findings_) {
-      out_ << "   frame " << std::setw(6) << std::left << f.frame << " " << std::setw(8) << severity_name(f.severity)
-           << " " << std::setw(24) << finding_name(f.code) << " " << f.message << "\n";
+      std::ostringstream line;
+      line << "   frame " << std::setw(6) << std::left << f.frame << " "
+           << coloured(severity_name(f.severity), options_.colour, 8) << " " << std::setw(24) << finding_name(f.code)
+           << " " << f.message;
+      put_wrapped(line.str(), kMessageColumn);
     }
   }
-  out_ << "\nSummary: " << s.frames << " frames, " << s.coap_messages << " CoAP messages, "
-       << s.oscore_messages << " OSCORE, " << s.decrypted << " decrypted, " << s.undecryptable
-       << " undecryptable, " << s.duplicates << " retransmissions, " << s.malformed << " malformed, "
-       << s.bad_frames << " bad frames, " << s.procedures << " procedures, " << s.findings << " findings\n\n";
+  const std::string summary =
+      "Summary: " + count_of(s.frames, "frame") + ", " + count_of(s.coap_messages, "CoAP message") + ", " +
+      std::to_string(s.oscore_messages) + " OSCORE, " + std::to_string(s.decrypted) + " decrypted, " +
+      std::to_string(s.undecryptable) + " undecryptable, " + count_of(s.duplicates, "duplicate") + ", " +
+      std::to_string(s.malformed) + " malformed, " + count_of(s.bad_frames, "bad frame") + ", " +
+      count_of(s.procedures, "procedure") + ", " + count_of(s.findings, "finding");
+  out_ << "\n";
+  put_wrapped(summary, 9);
+  out_ << "\n";
 }
 
 }  // namespace oidu
