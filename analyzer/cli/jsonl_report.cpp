@@ -51,46 +51,59 @@ void JsonlReport::format_message(const MessageRecord& m, std::string& out) const
 void JsonlReport::write_procedure_start(const MessageRecord& m) {
   line_.clear();
   open_line(line_, "procedure-start", "procedure");
-  Appender out(line_);
-  out.put("{\"id\":");
-  append_uint(out, *m.procedure);
-  out.put(",\"frame\":");
-  append_uint(out, m.frame);
-  out.put(",\"time\":\"");
-  append_time(out, m.time_us);
-  out.put("\",\"src\":\"");
-  append_endpoint(out, m.src);
-  out.put("\",\"dst\":\"");
-  append_endpoint(out, m.dst);
-  out.put("\",\"role\":\"");
-  out.put(std::string_view(message_role_name(m.role)));
-  out.put('"');
-  if (!m.context.empty()) {
-    out.put(",\"context\":");
-    std::string name;
-    append_json_string(name, m.context);
-    out.put(name);
-    out.put(",\"context_origin\":");
-    name.clear();
-    append_json_string(name, m.context_origin);
-    out.put(name);
+  {
+    Appender out(line_);
+    out.put("{\"id\":");
+    append_uint(out, *m.procedure);
+    out.put(",\"frame\":");
+    append_uint(out, m.frame);
+    out.put(",\"time\":\"");
+    append_time(out, m.time_us);
+    out.put("\",\"src\":\"");
+    append_endpoint(out, m.src);
+    out.put("\",\"dst\":\"");
+    append_endpoint(out, m.dst);
+    out.put("\",\"role\":\"");
+    out.put(std::string_view(message_role_name(m.role)));
+    out.put('"');
   }
-  out.put("}}\n");
+  if (!m.context.empty()) {
+    line_ += ",\"context\":";
+    append_json_string(line_, m.context);
+    line_ += ",\"context_origin\":";
+    append_json_string(line_, m.context_origin);
+  }
+  line_ += "}}\n";
+  write(line_);
 }
 
 void JsonlReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
-  if (m.procedure && started_.insert(*m.procedure).second) {
-    write_procedure_start(m);
-    write(line_);
-  }
+  if (m.procedure && started_.insert(*m.procedure).second) write_procedure_start(m);
   if (!with_messages_) return;
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
   out_.flush();
 }
 
+void JsonlReport::write_procedure_start(const ProcedureRecord& p) {
+  line_.clear();
+  open_line(line_, "procedure-start", "procedure");
+  {
+    Appender out(line_);
+    out.put("{\"id\":");
+    append_uint(out, p.id);
+    out.put(",\"frame\":");
+    append_uint(out, p.first_frame);
+    out.put(",\"context\":");
+  }
+  append_json_string(line_, p.context);
+  line_ += "}}\n";
+  write(line_);
+}
+
 void JsonlReport::on_procedure(const ProcedureRecord& p) {
-  // Every procedure has its messages before it ends; should one not, its end still comes.
-  started_.insert(p.id);
+  // A procedure no message names (the KUDOS run of an integrated ID update: its messages
+  // name the ID update) starts here, so that every end has its start.
+  if (started_.insert(p.id).second) write_procedure_start(p);
   write_record("procedure-end", "procedure", p);
 }
 

@@ -35,7 +35,9 @@ class JsonlReport : public Report {
   // One line: the envelope, the record's JSON (json_writer.hpp), `}`.
   template <typename Record, typename... Options>
   void write_record(const char* type, const char* key, const Record& record, Options... options);
+  // From the procedure's first message, or from its end when no message names it.
   void write_procedure_start(const MessageRecord& m);
+  void write_procedure_start(const ProcedureRecord& p);
   void write(const std::string& line);
 
   std::ostream& out_;
