@@ -16,6 +16,15 @@ namespace {
 
 constexpr std::size_t kPreview = 24;
 
+// How much of a message's values a line shows: everything, or (a line that would not fit
+// 120 columns) each option value, nonce and payload preview cut to a few columns.
+struct ValueLimits {
+  std::size_t value = 0;  // columns per option value, nonce or kid context; 0: all
+  std::size_t preview = kPreview;
+};
+constexpr ValueLimits kWholeValues{};
+constexpr ValueLimits kShortValues{.value = 8, .preview = 8};
+
 std::string hex_or_empty(const Bytes& b) { return b.empty() ? "''" : to_hex(b); }
 
 void append_hex_or_empty(Appender& out, const Bytes& b) {
@@ -23,23 +32,30 @@ void append_hex_or_empty(Appender& out, const Bytes& b) {
   else append_hex(out, b);
 }
 
-void append_payload_preview(Appender& out, const Bytes& payload) {
+// A value as the limits allow: cut with "…" past `limits.value` columns.
+void append_limited(Appender& out, std::string_view value, const ValueLimits& limits) {
+  if (limits.value == 0 || display_width(value) <= limits.value) return out.put(value);
+  out.put(shorten(value, limits.value));
+}
+
+void append_payload_preview(Appender& out, const Bytes& payload, const ValueLimits& limits) {
   if (payload.empty()) return;
+  const std::size_t preview = limits.preview;
   const bool printable = std::all_of(payload.begin(), payload.end(), [](std::uint8_t c) {
     return c >= 0x20 && c < 0x7f;
   });
   out.put(" | ");
   if (printable) {
     out.put('"');
-    out.put(std::string_view(reinterpret_cast<const char*>(payload.data()), std::min(payload.size(), kPreview)));
-    out.put(payload.size() > kPreview ? std::string_view("...\"") : std::string_view("\""));
+    out.put(std::string_view(reinterpret_cast<const char*>(payload.data()), std::min(payload.size(), preview)));
+    out.put(payload.size() > preview ? std::string_view("...\"") : std::string_view("\""));
   } else {
-    append_hex(out, ByteView(payload.data(), std::min(payload.size(), kPreview / 2)));
-    if (payload.size() > kPreview / 2) out.put("...");
+    append_hex(out, ByteView(payload.data(), std::min(payload.size(), preview / 2)));
+    if (payload.size() > preview / 2) out.put("...");
   }
 }
 
-void append_options(Appender& out, const std::vector<OptionRecord>& options) {
+void append_options(Appender& out, const std::vector<OptionRecord>& options, const ValueLimits& limits) {
   for (const auto& o : options) {
     if (o.number == kOptOscore) continue;
     out.put(' ');
@@ -48,7 +64,7 @@ void append_options(Appender& out, const std::vector<OptionRecord>& options) {
     const std::string value = option_value_text(o.number, o.value);
     if (!value.empty()) {
       out.put('=');
-      out.put(value);
+      append_limited(out, value, limits);
     }
   }
 }
@@ -96,9 +112,124 @@ std::string joined_base_names(const std::vector<std::string>& paths) {
   return out.empty() ? "none" : out;
 }
 
-// Context names from key files can be long; a message line that does not fit keeps at
-// least this much of its context name.
-constexpr std::size_t kShortContext = 10;
+// Context names from key files can be long; a message line that does not fit keeps this
+// much of its context name.
+constexpr std::size_t kShortContext = 32;
+
+// Stands for a space that wrap() must not break at; one column wide like the space.
+constexpr char kUnbreakable = '\x01';
+
+// Where a message line's parts are in the report's text: what the message is (from its
+// status on), the context name in it (when decrypted), the {#procedure role} suffix.
+struct MessageLineParts {
+  std::size_t middle_at = 0, context_at = 0, context_end = 0, suffix_at = 0;
+};
+
+// Appends a message's line without its newline; says where its parts are.
+MessageLineParts append_message_line(const MessageRecord& m, std::string& text, const ValueLimits& limits) {
+  MessageLineParts parts;
+  Appender out(text);
+  append_frame_column(out, m.frame);
+  out.put("  ");
+  append_clock_time(out, m.time_us);
+  out.put("  ");
+  append_endpoint(out, m.src);
+  out.put(" -> ");
+  append_endpoint(out, m.dst);
+  out.put("  ");
+  out.put(m.type);
+  out.put(' ');
+  append_code(out, m.code);
+  out.put(' ');
+  out.put(message_kind_name(m.kind));
+  if (m.request_frame) {
+    out.put(" (to ");
+    append_uint(out, *m.request_frame);
+    out.put(')');
+  }
+  if (m.oscore) {
+    if (m.kid) {
+      out.put(" kid=");
+      append_hex_or_empty(out, *m.kid);
+    }
+    if (!m.partial_iv.empty()) {
+      out.put(" piv=");
+      append_hex(out, m.partial_iv);
+    }
+    if (m.kid_context) {
+      out.put(" kidctx=");
+      append_limited(out, hex_or_empty(*m.kid_context), limits);
+    }
+    if (m.kudos) {
+      out.put(" kudos x=");
+      append_hex(out, ByteView(&m.kudos->x, 1));
+      out.put(" nonce=");
+      if (limits.value == 0) append_hex(out, m.kudos->nonce);
+      else append_limited(out, to_hex(m.kudos->nonce), limits);
+      if (m.kudos->derivation) {
+        out.put(" (");
+        out.put(kudos_derivation_name(*m.kudos->derivation));
+        out.put(')');
+      }
+    }
+  }
+  parts.middle_at = static_cast<std::size_t>(out.room(0) - text.data());
+  switch (m.status) {
+    case DecryptStatus::Decrypted:
+      out.put("  [");
+      parts.context_at = static_cast<std::size_t>(out.room(0) - text.data());
+      out.put(m.context);
+      parts.context_end = static_cast<std::size_t>(out.room(0) - text.data());
+      out.put("] ");
+      out.put(code_description(*m.inner_code));
+      append_options(out, m.inner_options, limits);
+      break;
+    case DecryptStatus::NotOscore:
+      append_options(out, m.outer_options, limits);
+      break;
+    default:
+      out.put("  <");
+      out.put(decrypt_status_name(m.status));
+      out.put(": ");
+      out.put(m.problem);
+      out.put('>');
+  }
+  append_payload_preview(out, m.payload, limits);
+  parts.suffix_at = static_cast<std::size_t>(out.room(0) - text.data());
+  if (m.procedure) {
+    out.put("  {#");
+    append_uint(out, *m.procedure);
+    out.put(' ');
+    out.put(std::string_view(message_role_name(m.role)));
+    out.put('}');
+  }
+  return parts;  // the Appender, gone with the return, leaves `text` exactly its text
+}
+
+// Puts a message line (from `start`, without its newline) on two lines of kTextWidth
+// columns: what the message is (from the status on: context, inner code, options,
+// payload) goes under the rest, its context name shortened in the middle. Each line is
+// cut where it still does not fit; false if one had to be.
+bool split_message_line(std::string& text, std::size_t start, const MessageLineParts& parts) {
+  const std::string head = text.substr(start, parts.middle_at - start);
+  const std::string suffix = text.substr(parts.suffix_at);
+  std::string middle = text.substr(parts.middle_at, parts.suffix_at - parts.middle_at);
+  if (parts.context_end > parts.context_at) {
+    const std::size_t at = parts.context_at - parts.middle_at, length = parts.context_end - parts.context_at;
+    middle = middle.substr(0, at) + shorten_middle(middle.substr(at, length), kShortContext) + middle.substr(at + length);
+  }
+  // The middle starts with its own two spaces; under the frame column it gets eight more.
+  middle = std::string(8, ' ') + middle;
+  const std::size_t suffix_width = display_width(suffix);
+  const std::size_t head_room = kTextWidth > suffix_width ? kTextWidth - suffix_width : 0;
+  const bool whole = display_width(head) <= head_room && display_width(middle) <= kTextWidth;
+  text.resize(start);
+  text += shorten(head, head_room);
+  text += suffix;
+  text += '\n';
+  text += shorten(middle, kTextWidth);
+  return whole;
+}
 
 }  // namespace
 
@@ -139,114 +270,24 @@ void TextReport::on_formatted_message(const MessageRecord& m, std::string_view t
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
-void TextReport::fit_message_line(std::string& text, std::size_t start, std::size_t context_at,
-                                  std::size_t context_end, std::size_t suffix_at) const {
-  const std::string_view line = std::string_view(text).substr(start);
-  if (options_.wide || display_width(line) <= kTextWidth) return;
-  std::string head(text, start, suffix_at - start);
-  const std::string suffix(text, suffix_at);
-  // The context name first, as the least telling part, down to kShortContext columns;
-  // then the end of the rest (options, payload).
-  if (context_end > context_at) {
-    const std::string context(text, context_at, context_end - context_at);
-    const std::size_t over = display_width(line) - kTextWidth;
-    const std::size_t context_width = display_width(context);
-    const std::size_t keep = context_width > over + kShortContext ? context_width - over : kShortContext;
-    head = text.substr(start, context_at - start) + shorten_middle(context, keep) +
-           text.substr(context_end, suffix_at - context_end);
-  }
-  const std::size_t suffix_width = display_width(suffix);
-  const std::size_t room = kTextWidth > suffix_width ? kTextWidth - suffix_width : 0;
-  text.resize(start);
-  text += shorten(head, room);
-  text += suffix;
-  if (display_width(std::string_view(text).substr(start)) > kTextWidth) {
-    const std::string all = text.substr(start);
-    text.resize(start);
-    text += shorten(all, kTextWidth);
-  }
-}
-
 void TextReport::format_message(const MessageRecord& m, std::string& text) const {
   if (!options_.with_messages) return;
   const std::size_t start = text.size();
-  std::size_t context_at = 0, context_end = 0, suffix_at = 0;
-  {
-  Appender out(text);
-  append_frame_column(out, m.frame);
-  out.put("  ");
-  append_clock_time(out, m.time_us);
-  out.put("  ");
-  append_endpoint(out, m.src);
-  out.put(" -> ");
-  append_endpoint(out, m.dst);
-  out.put("  ");
-  out.put(m.type);
-  out.put(' ');
-  append_code(out, m.code);
-  out.put(' ');
-  out.put(message_kind_name(m.kind));
-  if (m.request_frame) {
-    out.put(" (to ");
-    append_uint(out, *m.request_frame);
-    out.put(')');
-  }
-  if (m.oscore) {
-    if (m.kid) {
-      out.put(" kid=");
-      append_hex_or_empty(out, *m.kid);
-    }
-    if (!m.partial_iv.empty()) {
-      out.put(" piv=");
-      append_hex(out, m.partial_iv);
-    }
-    if (m.kid_context) {
-      out.put(" kidctx=");
-      append_hex_or_empty(out, *m.kid_context);
-    }
-    if (m.kudos) {
-      out.put(" kudos x=");
-      append_hex(out, ByteView(&m.kudos->x, 1));
-      out.put(" nonce=");
-      append_hex(out, m.kudos->nonce);
-      if (m.kudos->derivation) {
-        out.put(" (");
-        out.put(kudos_derivation_name(*m.kudos->derivation));
-        out.put(')');
-      }
+  const auto render = [&](const ValueLimits& limits) {
+    text.resize(start);
+    return append_message_line(m, text, limits);
+  };
+  const auto fits = [&] { return display_width(std::string_view(text).substr(start)) <= kTextWidth; };
+  MessageLineParts parts = render(kWholeValues);
+  // One line if it can be, with whole values or else short ones; then two lines, again
+  // with whole values if they fit.
+  if (!options_.wide && !fits()) {
+    parts = render(kShortValues);
+    if (!fits()) {
+      parts = render(kWholeValues);
+      if (!split_message_line(text, start, parts)) split_message_line(text, start, render(kShortValues));
     }
   }
-  switch (m.status) {
-    case DecryptStatus::Decrypted:
-      out.put("  [");
-      context_at = static_cast<std::size_t>(out.room(0) - text.data());
-      out.put(m.context);
-      context_end = static_cast<std::size_t>(out.room(0) - text.data());
-      out.put("] ");
-      out.put(code_description(*m.inner_code));
-      append_options(out, m.inner_options);
-      break;
-    case DecryptStatus::NotOscore:
-      append_options(out, m.outer_options);
-      break;
-    default:
-      out.put("  <");
-      out.put(decrypt_status_name(m.status));
-      out.put(": ");
-      out.put(m.problem);
-      out.put('>');
-  }
-  append_payload_preview(out, m.payload);
-  suffix_at = static_cast<std::size_t>(out.room(0) - text.data());
-  if (m.procedure) {
-    out.put("  {#");
-    append_uint(out, *m.procedure);
-    out.put(' ');
-    out.put(std::string_view(message_role_name(m.role)));
-    out.put('}');
-  }
-  }  // the Appender leaves `text` exactly its text
-  fit_message_line(text, start, context_at, context_end, suffix_at);
   text += '\n';
 }
 
@@ -322,15 +363,21 @@ void TextReport::end_capture(const Summary& s) {
       put_wrapped(line.str(), kMessageColumn);
     }
   }
-  const std::string summary =
-      "Summary: " + count_of(s.frames, "frame") + ", " + count_of(s.coap_messages, "CoAP message") + ", " +
-      std::to_string(s.oscore_messages) + " OSCORE, " + std::to_string(s.decrypted) + " decrypted, " +
-      std::to_string(s.undecryptable) + " undecryptable, " + count_of(s.duplicates, "duplicate") + ", " +
-      std::to_string(s.malformed) + " malformed, " + count_of(s.bad_frames, "bad frame") + ", " +
-      count_of(s.procedures, "procedure") + ", " + count_of(s.findings, "finding");
-  out_ << "\n";
-  put_wrapped(summary, 9);
-  out_ << "\n";
+  // Each count with its noun: a line breaks between counts, not inside one.
+  std::string summary = "Summary:";
+  for (const std::string& item :
+       {count_of(s.frames, "frame"), count_of(s.coap_messages, "CoAP message"),
+        std::to_string(s.oscore_messages) + " OSCORE", std::to_string(s.decrypted) + " decrypted",
+        std::to_string(s.undecryptable) + " undecryptable", count_of(s.duplicates, "duplicate"),
+        std::to_string(s.malformed) + " malformed", count_of(s.bad_frames, "bad frame"),
+        count_of(s.procedures, "procedure"), count_of(s.findings, "finding")}) {
+    std::string unbroken = item;
+    std::replace(unbroken.begin(), unbroken.end(), ' ', kUnbreakable);
+    summary += (summary.size() > 8 ? ", " : " ") + unbroken;
+  }
+  if (!options_.wide) summary = wrap(summary, kTextWidth, 9);
+  std::replace(summary.begin(), summary.end(), kUnbreakable, ' ');
+  out_ << "\n" << summary << "\n\n";
 }
 
 }  // namespace oidu

@@ -48,9 +48,6 @@ class TextReport : public Report {
   // A line of the report, shortened or wrapped to fit unless --wide.
   void put_wrapped(const std::string& line, std::size_t indent);
   void put_chart_heading(const ProcedureRecord& p);
-  // Fits a formatted message line (without its newline) to kTextWidth.
-  void fit_message_line(std::string& text, std::size_t start, std::size_t context_at, std::size_t context_end,
-                        std::size_t suffix_at) const;
 
   std::ostream& out_;
   TextReportOptions options_;
