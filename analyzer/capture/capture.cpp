@@ -354,7 +354,8 @@ bool CaptureReader::next_batch(FrameBatch& batch) {
     Bytes& copy = batch.payloads_[batch.size_];
     if (keep_frame_bytes_) {
       copy.assign(frame.data.begin(), frame.data.end());
-      const std::size_t payload_at = static_cast<std::size_t>(frame.udp_payload.data() - frame.data.data());
+      const std::size_t payload_at =
+          frame.is_udp ? static_cast<std::size_t>(frame.udp_payload.data() - frame.data.data()) : 0;
       frame.data = ByteView(copy.data(), copy.size());
       frame.udp_payload = frame.is_udp ? frame.data.subspan(payload_at, frame.udp_payload.size()) : ByteView{};
     } else {
