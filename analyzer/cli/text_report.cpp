@@ -120,7 +120,7 @@ constexpr std::size_t kShortContext = 32;
 constexpr char kUnbreakable = '\x01';
 
 // Where a message line's parts are in the report's text: what the message is (from its
-// status on), the context name in it (when decrypted), the {#procedure role} suffix.
+// OSCORE option on), the context name in it (when decrypted), the {#procedure role} suffix.
 struct MessageLineParts {
   std::size_t middle_at = 0, context_at = 0, context_end = 0, suffix_at = 0;
 };
@@ -147,6 +147,7 @@ MessageLineParts append_message_line(const MessageRecord& m, std::string& text, 
     append_uint(out, *m.request_frame);
     out.put(')');
   }
+  parts.middle_at = static_cast<std::size_t>(out.room(0) - text.data());
   if (m.oscore) {
     if (m.kid) {
       out.put(" kid=");
@@ -173,7 +174,6 @@ MessageLineParts append_message_line(const MessageRecord& m, std::string& text, 
       }
     }
   }
-  parts.middle_at = static_cast<std::size_t>(out.room(0) - text.data());
   switch (m.status) {
     case DecryptStatus::Decrypted:
       out.put("  [");
@@ -207,8 +207,8 @@ MessageLineParts append_message_line(const MessageRecord& m, std::string& text, 
 }
 
 // Puts a message line (from `start`, without its newline) on two lines of kTextWidth
-// columns: what the message is (from the status on: context, inner code, options,
-// payload) goes under the rest, its context name shortened in the middle. Each line is
+// columns: what the message is (from its OSCORE option on: kid, Partial IV, context, inner
+// code, options, payload) goes under the rest, its context name shortened in the middle. Each line is
 // cut where it still does not fit; false if one had to be.
 bool split_message_line(std::string& text, std::size_t start, const MessageLineParts& parts) {
   const std::string head = text.substr(start, parts.middle_at - start);
@@ -218,8 +218,8 @@ bool split_message_line(std::string& text, std::size_t start, const MessageLineP
     const std::size_t at = parts.context_at - parts.middle_at, length = parts.context_end - parts.context_at;
     middle = middle.substr(0, at) + shorten_middle(middle.substr(at, length), kShortContext) + middle.substr(at + length);
   }
-  // The middle starts with its own two spaces; under the frame column it gets eight more.
-  middle = std::string(8, ' ') + middle;
+  // Under the time column; the middle starts with a space of its own.
+  middle = std::string(7, ' ') + middle;
   const std::size_t suffix_width = display_width(suffix);
   const std::size_t head_room = kTextWidth > suffix_width ? kTextWidth - suffix_width : 0;
   const bool whole = display_width(head) <= head_room && display_width(middle) <= kTextWidth;
