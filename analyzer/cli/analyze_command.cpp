@@ -177,7 +177,8 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
   cmd->add_flag("--wide", options->wide, "text: do not shorten lines to 120 columns");
-  cmd->add_option("--color", options->colour, "text: colour severities and outcomes (auto: on a terminal, unless NO_COLOR)")
+  cmd->add_option("--color", options->colour,
+                  "text: colour severities and outcomes (auto: on a terminal, unless NO_COLOR)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_option("--write-decrypted", options->write_decrypted,
                   "write every frame to this pcapng, decrypted OSCORE messages as their plain CoAP");

@@ -207,16 +207,17 @@ MessageLineParts append_message_line(const MessageRecord& m, std::string& text, 
 }
 
 // Puts a message line (from `start`, without its newline) on two lines of kTextWidth
-// columns: what the message is (from its OSCORE option on: kid, Partial IV, context, inner
-// code, options, payload) goes under the rest, its context name shortened in the middle. Each line is
-// cut where it still does not fit; false if one had to be.
+// columns: what the message is (from its OSCORE option on: kid, Partial IV, context,
+// inner code, options, payload) goes under the rest, its context name shortened in the
+// middle. Each line is cut where it still does not fit; false if one had to be.
 bool split_message_line(std::string& text, std::size_t start, const MessageLineParts& parts) {
   const std::string head = text.substr(start, parts.middle_at - start);
   const std::string suffix = text.substr(parts.suffix_at);
   std::string middle = text.substr(parts.middle_at, parts.suffix_at - parts.middle_at);
   if (parts.context_end > parts.context_at) {
     const std::size_t at = parts.context_at - parts.middle_at, length = parts.context_end - parts.context_at;
-    middle = middle.substr(0, at) + shorten_middle(middle.substr(at, length), kShortContext) + middle.substr(at + length);
+    middle = middle.substr(0, at) + shorten_middle(middle.substr(at, length), kShortContext) +
+             middle.substr(at + length);
   }
   // Under the time column; the middle starts with a space of its own.
   middle = std::string(7, ' ') + middle;
@@ -258,14 +259,17 @@ void TextReport::on_context(const ContextRecord& c) {
   std::string line = "   context " + c.name + " (" + c.origin + "): client " + hex_or_empty(c.client_id) +
                      ", server " + hex_or_empty(c.server_id);
   if (c.id_context) line += ", ID context " + hex_or_empty(*c.id_context);
-  if (options_.show_keys) line += ", master secret " + to_hex(c.master_secret) + ", salt " + hex_or_empty(c.master_salt);
+  if (options_.show_keys) {
+    line += ", master secret " + to_hex(c.master_secret) + ", salt " + hex_or_empty(c.master_salt);
+  }
   put_wrapped(line, 5);
 }
 
 void TextReport::on_formatted_message(const MessageRecord& m, std::string_view text) {
   if (m.procedure && m.status == DecryptStatus::Decrypted) {
     const bool from_client = m.kind == MessageKind::Request;
-    rows_[*m.procedure].push_back({m.frame, from_client, id_update_label(m), m.context_origin, message_role_name(m.role)});
+    rows_[*m.procedure].push_back(
+        {m.frame, from_client, id_update_label(m), m.context_origin, message_role_name(m.role)});
   }
   out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
@@ -278,14 +282,13 @@ void TextReport::format_message(const MessageRecord& m, std::string& text) const
     return append_message_line(m, text, limits);
   };
   const auto fits = [&] { return display_width(std::string_view(text).substr(start)) <= kTextWidth; };
-  MessageLineParts parts = render(kWholeValues);
+  render(kWholeValues);
   // One line if it can be, with whole values or else short ones; then two lines, again
   // with whole values if they fit.
   if (!options_.wide && !fits()) {
-    parts = render(kShortValues);
-    if (!fits()) {
-      parts = render(kWholeValues);
-      if (!split_message_line(text, start, parts)) split_message_line(text, start, render(kShortValues));
+    render(kShortValues);
+    if (!fits() && !split_message_line(text, start, render(kWholeValues))) {
+      split_message_line(text, start, render(kShortValues));
     }
   }
   text += '\n';
@@ -327,8 +330,11 @@ void TextReport::end_capture(const Summary& s) {
     heading += ", " + coloured(words.outcome, options_.colour) + ", on " + p.context;
     out_ << "\n";
     put_wrapped(heading, 3);
-    std::string ids = "   old IDs: client " + hex_or_empty(p.old_client_id) + ", server " + hex_or_empty(p.old_server_id);
-    if (p.new_client_id) ids += "; new IDs: client " + hex_or_empty(*p.new_client_id) + ", server " + hex_or_empty(*p.new_server_id);
+    std::string ids =
+        "   old IDs: client " + hex_or_empty(p.old_client_id) + ", server " + hex_or_empty(p.old_server_id);
+    if (p.new_client_id) {
+      ids += "; new IDs: client " + hex_or_empty(*p.new_client_id) + ", server " + hex_or_empty(*p.new_server_id);
+    }
     if (p.derivation) ids += std::string("; derivation ") + kudos_derivation_name(*p.derivation);
     put_wrapped(ids, 5);
     out_ << "\n";
