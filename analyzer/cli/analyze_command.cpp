@@ -93,6 +93,10 @@ int run_analyze(const AnalyzeOptions& o) {
   std::unique_ptr<PcapngFrameWriter> decrypted_out;
   std::unique_ptr<DecryptedExport> exporter;
   if (!o.write_decrypted.empty()) {
+    if (is_one_of(o.write_decrypted, o.captures)) {
+      std::cerr << "oscore-idu: " << o.write_decrypted << ": is also a capture to read; not overwriting it\n";
+      return 2;
+    }
     std::string error;
     decrypted_out = PcapngFrameWriter::create(o.write_decrypted, &error);
     if (!decrypted_out) {

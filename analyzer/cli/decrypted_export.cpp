@@ -1,6 +1,7 @@
 #include "cli/decrypted_export.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "capture/udp_rewrite.hpp"
 #include "wire/coap.hpp"
@@ -25,6 +26,13 @@ std::string piv_text(const MessageRecord& m) {
 }
 
 }  // namespace
+
+bool is_one_of(const std::string& output, const std::vector<std::string>& inputs) {
+  std::error_code error;
+  return std::any_of(inputs.begin(), inputs.end(), [&](const std::string& input) {
+    return std::filesystem::equivalent(input, output, error);  // false (and `error`) if one is missing
+  });
+}
 
 Bytes plain_coap_message(const MessageRecord& m) {
   CoapMessage plain;

@@ -5,11 +5,16 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "analysis/analyzer.hpp"
 #include "capture/pcapng_frame_writer.hpp"
 
 namespace oidu {
+
+// Whether `output` is one of the `inputs` (the same file under any name): writing it would
+// destroy a capture before it is read.
+bool is_one_of(const std::string& output, const std::vector<std::string>& inputs);
 
 // The CoAP message a decrypted record stands for: the outer header (type, Message ID,
 // token) with the inner code, the inner options merged in number order with the outer

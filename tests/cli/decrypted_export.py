@@ -255,9 +255,29 @@ def main():
                 copy = os.path.join(work, f"{os.path.splitext(name)[0]}-{link_name}.pcap")
                 reframe(os.path.join(folder, name), link, copy)
                 problems += check(binary, work, copy, keys_for(folder, name), f"{name} as {link_name}")
+        problems += refusals(binary, work, os.path.join(args.captures, "multi-pair.pcapng"),
+                             os.path.join(args.captures, "multi-pair.oscore_contexts"))
     for p in problems:
         print(p)
     return 1 if problems else 0
+
+
+def refusals(binary, work, capture, keys):
+    """An output that is an input, or that cannot be created: exit 2, the input intact."""
+    problems = []
+    copy = os.path.join(work, "input.pcapng")
+    shutil.copyfile(capture, copy)
+    for label, out in (("the input itself", os.path.join(work, ".", "input.pcapng")),
+                       ("an unwritable path", os.path.join(work, "missing-dir", "out.pcapng"))):
+        run = subprocess.run([binary, "analyze", "--format", "json", "-k", keys, "--write-decrypted", out, copy],
+                             capture_output=True, text=True, timeout=60)
+        if run.returncode != 2 or run.stdout or out not in run.stderr:
+            problems.append(f"--write-decrypted to {label}: exit {run.returncode}, stderr {run.stderr.strip()!r}")
+    with open(copy, "rb") as a, open(capture, "rb") as b:
+        if a.read() != b.read():
+            problems.append("--write-decrypted overwrote its own input")
+    print(f"{'FAIL' if problems else 'ok  '} refusals: output = input, unwritable output")
+    return problems
 
 
 if __name__ == "__main__":

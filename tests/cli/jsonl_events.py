@@ -120,6 +120,30 @@ def with_truncated_frame(capture, out_path):
         f.write(data + struct.pack(endian + "IIII", sec + 1, frac, cut, origlen) + data[40:40 + cut])
 
 
+def streaming_problems(binary, folder):
+    """Lines come as the engine emits them: on a simulated capture of 100,000 messages the
+    first procedure-end and finding lines arrive while the analyzer is still running (the
+    JSON document has them only at the end)."""
+    capture = os.path.join(folder, "scale.pcapng")
+    subprocess.run([binary, "simulate", "--scale", "--pairs", "100", "--messages", "100000", "-o", capture],
+                   check=True, capture_output=True, timeout=300)
+    keys = os.path.join(folder, "scale.oscore_contexts")
+    proc = subprocess.Popen([binary, "analyze", "--format", "jsonl", "--fail-on", "never", "-k", keys, capture],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    still_running, seen = {}, set()
+    for line in proc.stdout:
+        kind = json.loads(line)["type"]
+        if kind in ("procedure-end", "summary") and kind not in seen:
+            still_running[kind] = proc.poll() is None
+            seen.add(kind)
+    proc.wait(timeout=300)
+    problems = []
+    if not still_running.get("procedure-end"):
+        problems.append(f"streaming: the first procedure-end line came after the analyzer ended ({still_running})")
+    print(f"streaming: first procedure-end while running: {still_running.get('procedure-end')}")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -161,6 +185,7 @@ def main():
     files = [e["file"] for e in events if e["type"] == "summary"]
     if files != [capture, other[1]]:
         problems.append(f"two captures: summaries for {files}")
+    problems += streaming_problems(binary, work.name)
     print("lines per type over all captures:", counted)
     for kind in TYPES:
         if counted[kind] == 0:
