@@ -5,6 +5,7 @@
 #include "cli/text_append.hpp"
 
 namespace oidu {
+
 JsonlReport::JsonlReport(std::ostream& out, bool show_keys, bool with_messages)
     : out_(out), show_keys_(show_keys), with_messages_(with_messages) {}
 
