@@ -76,6 +76,7 @@ void decode_udp(ByteView d, Frame& frame) {
   const std::uint16_t length = be16(d, 4);
   if (length < 8) return set_problem(frame, "UDP length " + std::to_string(length) + " below 8");
   if (length > d.size()) return set_problem(frame, truncated("UDP datagram", length, d.size()));
+  frame.udp_offset = static_cast<std::size_t>(d.data() - frame.data.data());
   frame.src.port = be16(d, 0);
   frame.dst.port = be16(d, 2);
   frame.udp_payload = d.subspan(8, length - 8u);
@@ -99,6 +100,7 @@ void decode_ipv4(ByteView d, Frame& frame) {
   }
   if (total_length > d.size()) return set_problem(frame, truncated("IPv4 packet", total_length, d.size()));
   if (d[9] != kProtoUdp) return;
+  frame.ip_offset = static_cast<std::size_t>(d.data() - frame.data.data());
   frame.src.ip.version = frame.dst.ip.version = 4;
   for (std::size_t i = 0; i < 4; ++i) {
     frame.src.ip.bytes[i] = d[12 + i];
@@ -120,6 +122,7 @@ void decode_ipv6(ByteView d, Frame& frame) {
   if (40 + payload_length > d.size()) {
     return set_problem(frame, truncated("IPv6 packet", 40 + payload_length, d.size()));
   }
+  frame.ip_offset = static_cast<std::size_t>(d.data() - frame.data.data());
   frame.src.ip.version = frame.dst.ip.version = 6;
   for (std::size_t i = 0; i < 16; ++i) {
     frame.src.ip.bytes[i] = d[8 + i];
@@ -249,6 +252,8 @@ void decode_link_frame(int link_type, ByteView data, Frame& frame) {
   frame.dst = {};
   frame.udp_payload = {};
   frame.problem.clear();
+  frame.data = data;  // the decoders below measure their offsets from it
+  frame.ip_offset = frame.udp_offset = 0;
   switch (link_type) {
     case kLinkEthernet:
       if (data.size() < 14) return set_problem(frame, truncated("Ethernet header", 14, data.size()));
@@ -296,7 +301,9 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, std:
     return nullptr;
   };
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  // Nanoseconds, so a rewritten capture keeps the file's timestamps; time_us is the same
+  // as with microsecond precision (libpcap truncates too).
+  pcap_t* pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (!pcap) {
     std::string reason = errbuf;
     if (reason.find("unknown file format") != std::string::npos ||
@@ -330,8 +337,12 @@ bool CaptureReader::next(Frame& frame) {
   }
   frame = Frame{};
   frame.number = ++frame_number_;
-  frame.time_us = std::int64_t{header->ts.tv_sec} * 1000000 + header->ts.tv_usec;
+  // With nanosecond precision libpcap puts nanoseconds in tv_usec.
+  const std::int64_t nanoseconds = header->ts.tv_usec;
+  frame.time_ns = std::int64_t{header->ts.tv_sec} * 1000000000 + nanoseconds;
+  frame.time_us = std::int64_t{header->ts.tv_sec} * 1000000 + nanoseconds / 1000;
   frame.captured_length = header->caplen;
+  frame.original_length = header->len;
   decode_link_frame(link_type_, ByteView(data, header->caplen), frame);
   return true;
 }
@@ -344,8 +355,17 @@ bool CaptureReader::next_batch(FrameBatch& batch) {
     if (!next(frame)) break;
     // libpcap reuses its buffer on the next read.
     Bytes& copy = batch.payloads_[batch.size_];
-    copy.assign(frame.udp_payload.begin(), frame.udp_payload.end());
-    frame.udp_payload = ByteView(copy.data(), copy.size());
+    if (keep_frame_bytes_) {
+      copy.assign(frame.data.begin(), frame.data.end());
+      const std::size_t payload_at =
+          frame.is_udp ? static_cast<std::size_t>(frame.udp_payload.data() - frame.data.data()) : 0;
+      frame.data = ByteView(copy.data(), copy.size());
+      frame.udp_payload = frame.is_udp ? frame.data.subspan(payload_at, frame.udp_payload.size()) : ByteView{};
+    } else {
+      copy.assign(frame.udp_payload.begin(), frame.udp_payload.end());
+      frame.udp_payload = ByteView(copy.data(), copy.size());
+      frame.data = {};
+    }
     ++batch.size_;
   }
   return batch.size_ > 0;

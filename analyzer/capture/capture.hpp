@@ -40,7 +40,15 @@ bool names_interface(const MacAddress& mac);
 struct Frame {
   std::uint64_t number = 0;            // 1-based, as in Wireshark
   std::int64_t time_us = 0;            // microseconds since the epoch
+  std::int64_t time_ns = 0;            // the same in nanoseconds, as precise as the file
   std::size_t captured_length = 0;
+  std::size_t original_length = 0;     // on the wire (at least captured_length)
+  // The frame as captured, from its link-layer header on; a view like `udp_payload`
+  // (after next_batch() only if the reader keeps frame bytes).
+  ByteView data;
+  // Where the IP and UDP headers start in `data`, when is_udp: what a rewrite of the
+  // datagram needs to fix lengths and checksums (capture/udp_rewrite.hpp).
+  std::size_t ip_offset = 0, udp_offset = 0;
   std::optional<MacAddress> src_mac, dst_mac;  // when the link layer has them
   bool is_udp = false;                 // false: not IP/UDP, or unusable (see `problem`)
   Endpoint src, dst;
@@ -59,7 +67,8 @@ class FrameBatch {
  private:
   friend class CaptureReader;
   std::array<Frame, kMaxFrames> frames_;
-  std::array<Bytes, kMaxFrames> payloads_;  // capacity kept from batch to batch
+  std::array<Bytes, kMaxFrames> payloads_;  // capacity kept from batch to batch; whole
+                                            // frames when the reader keeps frame bytes
   std::size_t size_ = 0;
 };
 
@@ -77,6 +86,9 @@ class CaptureReader {
   bool next(Frame& frame);
   // Up to FrameBatch::kMaxFrames frames; false when none was left (see next()).
   bool next_batch(FrameBatch& batch);
+  // next_batch() copies whole frames, not only UDP payloads, so that each Frame's `data`
+  // stays valid with the batch (for rewriting frames; off by default: it costs a copy).
+  void keep_frame_bytes(bool keep) { keep_frame_bytes_ = keep; }
   const std::string& error() const { return error_; }
   const std::string& path() const { return path_; }
   int link_type() const { return link_type_; }
@@ -89,6 +101,7 @@ class CaptureReader {
   std::string error_;
   int link_type_ = 0;
   std::uint64_t frame_number_ = 0;
+  bool keep_frame_bytes_ = false;
 };
 
 // Decodes one frame of link type `link_type` (DLT_*) into `frame` (is_udp, endpoints,

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "capture/checksum.hpp"
+
 namespace oidu {
 
 namespace {
@@ -41,18 +43,6 @@ void put_be16(Bytes& out, std::size_t at, std::uint16_t v) {
   out[at + 1] = static_cast<std::uint8_t>(v);
 }
 
-// RFC 1071 ones' complement sum, folded; `sum` carries a partial sum (pseudo header).
-std::uint32_t add_to_sum(std::uint32_t sum, const std::uint8_t* data, std::size_t length) {
-  for (std::size_t i = 0; i + 1 < length; i += 2) sum += std::uint32_t{data[i]} << 8 | data[i + 1];
-  if (length % 2) sum += std::uint32_t{data[length - 1]} << 8;
-  return sum;
-}
-
-std::uint16_t finish_sum(std::uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum);
-}
-
 // Ethernet + IPv4/IPv6 + UDP around the payload; empty if the packet cannot be built.
 Bytes build_frame(const UdpPacket& p, std::uint16_t ip_id) {
   const bool v6 = p.src.ip.version == 6;
@@ -83,7 +73,7 @@ Bytes build_frame(const UdpPacket& p, std::uint16_t ip_id) {
   }
   f.insert(f.end(), p.src.ip.bytes.begin(), p.src.ip.bytes.begin() + static_cast<long>(address_length));
   f.insert(f.end(), p.dst.ip.bytes.begin(), p.dst.ip.bytes.begin() + static_cast<long>(address_length));
-  if (!v6) put_be16(f, ip_start + 10, finish_sum(add_to_sum(0, f.data() + ip_start, 20)));
+  if (!v6) put_be16(f, ip_start + 10, finish_checksum(add_to_checksum(0, f.data() + ip_start, 20)));
 
   const std::size_t udp_start = f.size();
   be16(f, p.src.port);
@@ -94,11 +84,8 @@ Bytes build_frame(const UdpPacket& p, std::uint16_t ip_id) {
 
   // Pseudo header (RFC 768, RFC 8200 8.1): addresses, protocol, UDP length.
   const std::size_t addresses = v6 ? ip_start + 8 : ip_start + 12;
-  std::uint32_t sum = add_to_sum(0, f.data() + addresses, 2 * address_length);
-  sum += kProtoUdp + static_cast<std::uint32_t>(udp_length);
-  sum = add_to_sum(sum, f.data() + udp_start, udp_length);
-  std::uint16_t checksum = finish_sum(sum);
-  if (checksum == 0) checksum = 0xffff;  // 0 means "no checksum" in UDP over IPv4
+  const std::uint16_t checksum = udp_checksum(f.data() + addresses, f.data() + addresses + address_length,
+                                              address_length, f.data() + udp_start, udp_length);
   put_be16(f, udp_start + 6, checksum);
   return f;
 }

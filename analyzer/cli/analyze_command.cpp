@@ -20,7 +20,9 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
       ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);  // one file per --keys, so captures can follow
-  cmd->add_option("-f,--format", options->format, "output format")->check(CLI::IsMember({"text", "json"}))
+  cmd->add_option("-f,--format", options->format,
+                  "output format: text for people, json (one document) or jsonl (one event per line)")
+      ->check(CLI::IsMember({"text", "json", "jsonl"}))
       ->type_name("FORMAT");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
       ->type_name("PORT")
@@ -42,6 +44,14 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--no-messages", options->no_messages,
                 "leave the per-message part out: procedures, findings and summary only");
   cmd->add_flag("--show-keys", options->show_keys, "include Master Secrets and Salts of every context in the report");
+  cmd->add_flag("--wide", options->wide, "text: do not shorten lines to 120 columns");
+  cmd->add_option("--color", options->colour,
+                  "text: colour severities and outcomes (auto: on a terminal, unless NO_COLOR)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  cmd->add_option("--write-decrypted", options->write_decrypted,
+                  "write every frame to this pcapng, decrypted OSCORE messages as their plain CoAP")
+      ->type_name("OUT");
   cmd->add_option("-j,--jobs", options->jobs,
                   "threads (default 1): the engine runs on one, the report is written on another, messages are "
                   "formatted on the rest; the output is the same for any N")

@@ -20,6 +20,9 @@ struct AnalyzeOptions {
   bool show_keys = false;
   bool no_messages = false;
   unsigned jobs = 1;
+  std::string write_decrypted;  // OUT.pcapng, or empty
+  bool wide = false;
+  std::string colour = "auto";
   // Live capture instead of files.
   std::string interface;
   std::uint64_t count = 0;     // 0: no limit

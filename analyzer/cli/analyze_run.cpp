@@ -8,13 +8,16 @@
 #include "analysis/analyzer.hpp"
 #include "cli/analyze_options.hpp"
 #include "cli/capture_problems.hpp"
+#include "cli/decrypted_export.hpp"
 #include "cli/decryption_advice.hpp"
 #include "cli/finding_stream.hpp"
 #include "cli/inputs.hpp"
 #include "cli/json_report.hpp"
+#include "cli/jsonl_report.hpp"
 #include "cli/live_capture.hpp"
 #include "cli/report_pipeline.hpp"
 #include "cli/stop_signal.hpp"
+#include "cli/text_layout.hpp"
 #include "cli/text_report.hpp"
 
 namespace oidu {
@@ -76,12 +79,35 @@ class Run {
       : o_(o), keys_(keys), streaming_(streaming), advice_(!o.key_files.empty()), config_(analyzer_config(o)) {
     if (o.format == "json") {
       report_ = std::make_unique<JsonReport>(std::cout, o.show_keys, several, !o.no_messages);
+    } else if (o.format == "jsonl") {
+      report_ = std::make_unique<JsonlReport>(std::cout, o.show_keys, !o.no_messages);
     } else {
-      report_ = std::make_unique<TextReport>(std::cout, o.show_keys, !o.no_messages);
+      const std::vector<std::string> captures =
+          o.interface.empty() ? o.captures : std::vector<std::string>{"live:" + o.interface};
+      report_ = std::make_unique<TextReport>(
+          std::cout, TextReportOptions{.show_keys = o.show_keys, .with_messages = !o.no_messages, .wide = o.wide,
+                                       .colour = colour_wanted(o.colour), .captures = captures,
+                                       .key_files = o.key_files});
     }
     // With one job the engine calls the report directly; with more, through the pipeline.
     // Streaming writes findings from the engine's thread, so it keeps to one.
     if (o.jobs > 1 && !streaming) pipeline_ = std::make_unique<ReportPipeline>(*report_, o.jobs);
+  }
+
+  // --write-decrypted: false (and a message) when the file cannot be written.
+  bool open_export() {
+    if (o_.write_decrypted.empty()) return true;
+    if (is_one_of(o_.write_decrypted, o_.captures)) {
+      std::cerr << "oscore-idu: " << o_.write_decrypted << ": is also a capture to read; not overwriting it\n";
+      return false;
+    }
+    std::string error;
+    decrypted_out_ = PcapngFrameWriter::create(o_.write_decrypted, &error);
+    if (!decrypted_out_) {
+      std::cerr << "oscore-idu: " << error << "\n";
+      return false;
+    }
+    return true;
   }
 
   void analyze(const Input& input) {
@@ -89,32 +115,43 @@ class Run {
     FindingStream findings(std::cout, report);
     const bool stream_findings = streaming_ && o_.format == "text";
     EventSink& sink = stream_findings ? static_cast<EventSink&>(findings) : report;
+    // The export sees every record before the report, and the frames before the engine.
+    std::unique_ptr<DecryptedExport> exporter;
+    if (decrypted_out_) {
+      exporter = std::make_unique<DecryptedExport>(*decrypted_out_, sink);
+      if (input.file) input.file->keep_frame_bytes(true);
+      exporter->begin_capture(input.file ? input.file->link_type() : input.live->link_type());
+    }
     config_.file = input.label;
     report_->begin_capture(input.label);
     advice_.begin_capture(input.label);
-    Tally tally(sink, advice_);
+    Tally tally(exporter ? static_cast<EventSink&>(*exporter) : sink, advice_);
     Analyzer analyzer(config_, keys_, tally);
+    const auto one = [&](const Frame& frame) {
+      if (exporter) exporter->take(std::span<const Frame>(&frame, 1));
+      analyzer.process(frame);
+      if (exporter) exporter->settle(analyzer.summary().coap_messages);
+      std::cout.flush();
+    };
     std::string error;
     if (input.live) {
       Frame frame;
-      while (input.live->next(frame)) {
-        analyzer.process(frame);
-        std::cout.flush();
-      }
+      while (input.live->next(frame)) one(frame);
       error = input.live->error();
     } else if (streaming_) {
       Frame frame;
-      while (!stop_requested() && input.file->next(frame)) {
-        analyzer.process(frame);
-        std::cout.flush();
-      }
+      while (!stop_requested() && input.file->next(frame)) one(frame);
       // A stop signal interrupts the read; that is the end the user asked for.
       if (!stop_requested() && !input.file->error().empty()) {
         error = describe_read_error(input.file->path(), input.file->error(), analyzer.summary().frames);
       }
     } else {
       FrameBatch batch;
-      while (input.file->next_batch(batch)) analyzer.process_batch(batch.frames());
+      while (input.file->next_batch(batch)) {
+        if (exporter) exporter->take(batch.frames());
+        analyzer.process_batch(batch.frames());
+        if (exporter) exporter->settle(analyzer.summary().coap_messages);
+      }
       if (!input.file->error().empty()) {
         error = describe_read_error(input.file->path(), input.file->error(), analyzer.summary().frames);
       }
@@ -125,6 +162,11 @@ class Run {
       read_error_ = true;
     }
     analyzer.finish();
+    if (exporter) {
+      exporter->end_capture();
+      unrewritable_ += exporter->unrewritable();
+      if (exporter->unrewritable() > 0) last_export_problem_ = exporter->last_problem();
+    }
     if (pipeline_) pipeline_->drain();
     report_->end_capture(analyzer.summary());
     const Summary& s = analyzer.summary();
@@ -140,6 +182,17 @@ class Run {
     report_->end();
     std::cout.flush();
     for (const auto& line : advice_.lines()) std::cerr << "oscore-idu: " << line << "\n";
+    if (unrewritable_ > 0) {
+      std::cerr << "oscore-idu: " << o_.write_decrypted << ": " << unrewritable_
+                << " decrypted frames written unchanged (last: " << last_export_problem_ << ")\n";
+    }
+    if (decrypted_out_) {
+      std::string error;
+      if (!decrypted_out_->close(&error)) {
+        std::cerr << "oscore-idu: " << error << "\n";
+        return 2;
+      }
+    }
     if (inputs_missing || read_error_) return 2;
     return worst_ >= threshold(o_.fail_on) ? 1 : 0;
   }
@@ -152,6 +205,9 @@ class Run {
   AnalyzerConfig config_;
   std::unique_ptr<Report> report_;
   std::unique_ptr<ReportPipeline> pipeline_;
+  std::unique_ptr<PcapngFrameWriter> decrypted_out_;
+  std::uint64_t unrewritable_ = 0;
+  std::string last_export_problem_;
   int worst_ = -1;
   bool read_error_ = false;
 };
@@ -169,6 +225,7 @@ int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
   // The line a script (or a test) waits for before it sends.
   std::cerr << "oscore-idu: capturing on " << o.interface << " (filter: " << live->filter() << ")" << std::endl;
   Run run(o, keys, false, true);
+  if (!run.open_export()) return 2;
   run.analyze(Input{"live:" + o.interface, nullptr, live.get()});
   return run.finish(false);
 }
@@ -187,6 +244,7 @@ int run_analyze(const AnalyzeOptions& o) {
   // The layout follows what was asked for, not what could be opened, so that tools
   // reading the JSON see the same shape whichever file is broken today.
   Run run(o, *keys, o.captures.size() > 1, from_stdin);
+  if (!run.open_export()) return 2;
   for (auto& reader : opened.readers) run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr});
   return run.finish(opened.unusable > 0);
 }

@@ -94,6 +94,7 @@ bool LiveCapture::next(Frame& frame) {
       frame = Frame{};
       frame.number = ++frames_;
       frame.time_us = std::int64_t{header->ts.tv_sec} * 1000000 + header->ts.tv_usec;
+      frame.time_ns = frame.time_us * 1000;
       frame.captured_length = header->caplen;
       decode_link_frame(link_type_, ByteView(data, header->caplen), frame);
       return true;

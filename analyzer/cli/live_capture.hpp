@@ -33,6 +33,7 @@ class LiveCapture {
   const std::string& error() const { return error_; }
   const std::string& filter() const { return filter_; }
   std::uint64_t frames() const { return frames_; }
+  int link_type() const { return link_type_; }
 
  private:
   LiveCapture() = default;

@@ -38,7 +38,32 @@ def problems_of(label, fmt, run):
             json.loads(run.stdout)
         except ValueError as e:
             problems.append(f"{label} [json]: the report does not parse: {e}")
+    if fmt == "jsonl":
+        for number, line in enumerate(run.stdout.splitlines(), 1):
+            try:
+                json.loads(line)
+            except ValueError as e:
+                problems.append(f"{label} [jsonl] line {number}: does not parse: {e}")
     return problems
+
+
+def decrypted_problems(label, jsonl, decrypted):
+    """The --write-decrypted output holds as many frames as the engine read."""
+    summaries = []
+    for line in jsonl.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue  # problems_of() reports it
+        if event.get("type") == "summary":
+            summaries.append(event["summary"])
+    frames = summaries[-1]["frames"] if summaries else None
+    counted = subprocess.run(["capinfos", "-T", "-r", "-c", decrypted], capture_output=True, text=True)
+    written = counted.stdout.split()[-1] if counted.returncode == 0 and counted.stdout.split() else None
+    if frames is None or written != str(frames):
+        return [f"{label} [--write-decrypted]: {written} frames written, {frames} read "
+                f"({counted.stderr.strip()[-200:]})"]
+    return []
 
 
 def main():
@@ -65,8 +90,13 @@ def main():
             subprocess.run([editcap, "-E", "0.02", "--seed", str(seed), os.path.join(folder, capture), damaged],
                            check=True, capture_output=True)
             label = f"{capture} (editcap -E 0.02 --seed {seed})"
-            for fmt in ("text", "json"):
-                sequential = analyze(binary, folder, ["--format", fmt, "-k", keys, damaged])
+            for fmt in ("text", "json", "jsonl"):
+                # jsonl also writes the decrypted capture, which must hold every frame.
+                decrypted = os.path.join(tmp, f"seed{seed}-decrypted.pcapng")
+                export = ["--write-decrypted", decrypted] if fmt == "jsonl" else []
+                sequential = analyze(binary, folder, ["--format", fmt, *export, "-k", keys, damaged])
+                if export and sequential.returncode in (0, 1):
+                    problems += decrypted_problems(label, sequential.stdout, decrypted)
                 problems += problems_of(label, fmt, sequential)
                 parallel = analyze(binary, folder, ["--format", fmt, "--jobs", "2", "-k", keys, damaged])
                 problems += problems_of(label + " --jobs 2", fmt, parallel)
@@ -74,7 +104,7 @@ def main():
                     problems.append(f"{label} [{fmt}]: --jobs 2 differs from --jobs 1")
     for p in problems:
         print("FAIL", p)
-    print(f"{args.seeds} corrupted captures analyzed in both formats, {len(problems)} problems")
+    print(f"{args.seeds} corrupted captures analyzed in every format, {len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -123,7 +123,10 @@ def main():
             problems.append(f"run 2: exit status {proc.returncode} after SIGINT: {err}")
         if f"Summary: {half} frames" not in out:
             problems.append(f"run 2: no summary of {half} frames after SIGINT:\n{out}")
-        first_line = out.splitlines()[1] if len(out.splitlines()) > 1 else ""
+        # After the report's header line and the capture's "== live:lo" line.
+        lines = out.splitlines()
+        capture_line = next((i for i, line in enumerate(lines) if line.startswith("== ")), None)
+        first_line = lines[capture_line + 1] if capture_line is not None and capture_line + 1 < len(lines) else ""
         if not first_line.strip().startswith("1 "):
             problems.append(f"run 2: the first message line is not frame 1: {first_line!r}")
 

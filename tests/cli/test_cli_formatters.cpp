@@ -10,6 +10,7 @@
 
 #include "cli/json_writer.hpp"
 #include "cli/text_append.hpp"
+#include "cli/text_layout.hpp"
 #include "wire/coap.hpp"
 #include "wire/option_registry.hpp"
 
@@ -128,6 +129,53 @@ TEST(CliFormatters, OptionsAsNlohmann) {
     // And the whole message is JSON that parses.
     ASSERT_TRUE(nlohmann::json::accept(got)) << got;
   }
+}
+
+}  // namespace
+}  // namespace oidu
+
+// The text report's layout helpers (text_layout.hpp).
+namespace oidu {
+namespace {
+
+TEST(TextLayout, WidthCountsCodePointsNotBytesOrColourCodes) {
+  EXPECT_EQ(display_width("abc"), 3u);
+  EXPECT_EQ(display_width("a…b"), 3u);
+  EXPECT_EQ(display_width("\x1b[31merror\x1b[0m"), 5u);
+}
+
+TEST(TextLayout, ShortenCutsToTheWidthWithAnEllipsis) {
+  EXPECT_EQ(shorten("abcdef", 6), "abcdef");
+  EXPECT_EQ(shorten("abcdefg", 6), "abcde…");
+  EXPECT_EQ(display_width(shorten("ä…äöüäöü", 4)), 4u);
+  EXPECT_EQ(shorten_middle("multi-pair.oscore_contexts:1", 10), "multi…ts:1");
+  EXPECT_EQ(display_width(shorten_middle("multi-pair.oscore_contexts:1", 11)), 11u);
+}
+
+TEST(TextLayout, WrapBreaksAtSpacesAndIndentsContinuations) {
+  EXPECT_EQ(wrap("one two three", 9, 2), "one two\n  three");
+  EXPECT_EQ(wrap("   kept  spaces", 40, 0), "   kept  spaces");
+  const std::string wrapped = wrap("a verylongwordthatdoesnotfit end", 10, 2);
+  for (std::size_t at = 0, end; at < wrapped.size(); at = end + 1) {
+    end = wrapped.find('\n', at);
+    if (end == std::string::npos) end = wrapped.size();
+    EXPECT_LE(display_width(std::string_view(wrapped).substr(at, end - at)), 10u) << wrapped;
+  }
+}
+
+TEST(TextLayout, CountsTakeThePluralTheyNeed) {
+  EXPECT_EQ(count_of(0, "finding"), "0 findings");
+  EXPECT_EQ(count_of(1, "finding"), "1 finding");
+  EXPECT_EQ(count_of(2, "CoAP message"), "2 CoAP messages");
+  EXPECT_EQ(count_of(3, "index", "indices"), "3 indices");
+}
+
+TEST(TextLayout, ColourOnlyWhenAskedAndPaddingOutsideIt) {
+  EXPECT_EQ(coloured("error", false, 8), "error   ");
+  EXPECT_EQ(coloured("error", true, 8), "\x1b[31merror\x1b[0m   ");
+  EXPECT_EQ(coloured("incomplete", true), "incomplete");
+  EXPECT_TRUE(colour_wanted("always"));
+  EXPECT_FALSE(colour_wanted("never"));
 }
 
 }  // namespace
