@@ -29,7 +29,9 @@ bool has_bootstrap(const ContextSlot& base) {
          base.association->keys->bootstrap_master_secret.has_value();
 }
 
-Unopened no_context(std::string problem) { return Unopened{DecryptStatus::NoContext, std::move(problem), {}}; }
+Unopened no_context(UnopenedReason reason, std::string problem) {
+  return Unopened{DecryptStatus::NoContext, reason, std::move(problem), {}, {}};
+}
 
 }  // namespace
 
@@ -38,7 +40,7 @@ void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, co
   requester_ = Role::Client;
   if (coap.is_request()) {
     if (!option.kid) {
-      r.result = no_context("request without kid");
+      r.result = no_context(UnopenedReason::RequestWithoutKid, "request without kid");
       return;
     }
     r.request_kid = *option.kid;
@@ -51,7 +53,7 @@ void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, co
                                                       coap.message_id, frame.time_us);
   r.request = request;
   if (!request || !request->oscore) {
-    r.result = no_context("no OSCORE request in the capture matches this response");
+    r.result = no_context(UnopenedReason::NoMatchingRequest, "no OSCORE request in the capture matches this response");
   } else if (!request->slot && request->failed_verification) {
     // The exchange belongs to the contexts its request's kid named: the response may
     // still open with one of them (the request was damaged on the way to the capture,
@@ -64,7 +66,7 @@ void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, co
       requester_ = same_bytes(bases_.front()->client_id, r.request_kid) ? Role::Client : Role::Server;
     }
   } else if (!request->slot) {
-    r.result = no_context("its request (frame " + std::to_string(request->frame) + ") was not decrypted");
+    r.result = no_context(UnopenedReason::RequestNotOpened, "its request (frame " + std::to_string(request->frame) + ") was not decrypted");
   } else {
     r.request_kid = request->kid;
     r.request_piv = request->piv;
@@ -164,7 +166,7 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   if (std::holds_alternative<Unopened>(r.result)) return r;
   if (option.kid_context) add_id_context_variants(option, is_request, r.request);
   if (bases_.empty()) {
-    r.result = no_context("no context has kid " + (option.kid ? "'" + to_hex(*option.kid) + "'" : "?"));
+    r.result = no_context(UnopenedReason::UnknownKid, "no context has kid " + (option.kid ? "'" + to_hex(*option.kid) + "'" : "?"));
     return r;
   }
   const std::string hint = build_candidates(option, is_request, r.request_kid, requester_);
@@ -206,7 +208,8 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
     }
     std::string error;
     if (!parse_inner(plaintext_, inner_, &error)) {
-      r.result = Unopened{DecryptStatus::Malformed, "decrypted, but the plaintext is malformed: " + error, base.name};
+      r.result = Unopened{DecryptStatus::Malformed, UnopenedReason::MalformedPlaintext,
+                          "decrypted, but the plaintext is malformed: " + error, {&base}, {}};
       return r;
     }
     r.result = Opened{&base, c.derived, c.kudos_temp, c.kudos_new, c.derivation, sender, &inner_,
@@ -216,8 +219,8 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
 
   std::string names;
   for (const ContextSlot* b : bases_) names += (names.empty() ? "" : ", ") + b->name;
-  r.result = Unopened{DecryptStatus::Failed,
-                      "verification failed with " + names + (hint.empty() ? "" : " (" + hint + ")"), names};
+  r.result = Unopened{DecryptStatus::Failed, UnopenedReason::VerificationFailed,
+                      "verification failed with " + names + (hint.empty() ? "" : " (" + hint + ")"), bases_, hint};
   return r;
 }
 

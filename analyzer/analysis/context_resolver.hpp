@@ -43,8 +43,10 @@ struct Opened {
 // A message no context opened, and why.
 struct Unopened {
   DecryptStatus status = DecryptStatus::NoContext;  // NoContext, Failed or Malformed
+  UnopenedReason reason = UnopenedReason::UnknownKid;
   std::string problem;
-  std::string contexts;  // Failed: the contexts tried, Malformed: the one that decrypted it
+  std::vector<ContextSlot*> contexts;  // Failed: the contexts tried, Malformed: the one that decrypted it
+  std::string hint;                    // Failed: what the key file probably lacks
 };
 
 struct Resolution {

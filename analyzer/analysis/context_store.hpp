@@ -24,6 +24,7 @@ struct ContextSlot {
   std::shared_ptr<SecurityContext> context;
   Bytes client_id, server_id;  // Sender IDs of the client and of the server
   Association* association = nullptr;
+  const ContextSlot* parent = nullptr;  // the context it was derived from (none for keys)
   std::uint32_t procedure = 0;  // the procedure that derived it (0 for keys)
   bool retired = false;         // replaced; kept for late messages until dropped
 

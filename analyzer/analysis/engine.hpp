@@ -85,9 +85,9 @@ struct Engine final : TrackerHost, IdContextVariants {
   // TrackerHost
   ContextSlot& add_context(Association& assoc, std::string name, ContextKind kind,
                            std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
-                           std::uint32_t procedure) override {
+                           std::uint32_t procedure, const ContextSlot& parent) override {
     return add_slot(assoc, std::move(name), kind, std::move(context), std::move(client_id),
-                    std::move(server_id), procedure);
+                    std::move(server_id), procedure, &parent);
   }
   std::uint32_t new_procedure_id() override { return next_procedure++; }
   void procedure_ended(const ProcedureRecord& procedure) override;
@@ -95,7 +95,7 @@ struct Engine final : TrackerHost, IdContextVariants {
 
   ContextSlot& add_slot(Association& assoc, std::string name, ContextKind kind,
                         std::shared_ptr<SecurityContext> context, Bytes client_id, Bytes server_id,
-                        std::uint32_t procedure);
+                        std::uint32_t procedure, const ContextSlot* parent);
   // Hands a finished record to the sink, or to the queue while the ID update tracker
   // is undecided.
   void emit_message(const MessageRecord& rec);

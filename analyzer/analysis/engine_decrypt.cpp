@@ -10,9 +10,11 @@
 namespace oidu {
 
 ContextSlot& Engine::add_slot(Association& assoc, std::string name, ContextKind kind, std::shared_ptr<SecurityContext> context,
-                              Bytes client_id, Bytes server_id, std::uint32_t procedure) {
+                              Bytes client_id, Bytes server_id, std::uint32_t procedure,
+                              const ContextSlot* parent) {
   ContextSlot slot;
   slot.name = std::move(name);
+  slot.parent = parent;
   slot.kind = kind;
   slot.context = std::move(context);
   slot.client_id = std::move(client_id);
@@ -31,7 +33,7 @@ void Engine::report_settled_contexts(bool all) {
     const auto [slot, frame] = unreported_contexts.front();
     if (!all && !slot->association->oriented) return;
     const ContextMaterial& m = slot->context->material();
-    sink.on_context(ContextRecord{slot->name, slot->origin(), slot->client_id, slot->server_id, m.aead,
+    sink.on_context(ContextRecord{slot->name, slot->origin(), slot->parent ? slot->parent->name : std::string(), slot->client_id, slot->server_id, m.aead,
                                   hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
                                   frame});
     unreported_contexts.pop_front();
@@ -52,7 +54,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   mat.id_context = id_context;
   return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
                   ContextKind::IdContext,
-                  std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0);
+                  std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0, &base);
 }
 
 void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMessage& coap,
@@ -113,16 +115,23 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 
   const Unopened& u = std::get<Unopened>(r.result);
   rec.status = u.status;
+  rec.unopened = u.reason;
   rec.problem = u.problem;
   if (u.status == DecryptStatus::Malformed) {
-    rec.context = u.contexts;
+    rec.context = u.contexts.front()->name;
     diagnose(frame.number, rec.problem);
     return;
   }
   if (u.status == DecryptStatus::Failed) {
+    std::string names;
+    for (const ContextSlot* s : u.contexts) {
+      rec.tried_contexts.push_back(s->name);
+      names += (names.empty() ? "" : ", ") + s->name;
+    }
+    rec.hint = u.hint;
     std::string what = is_request ? "request" : "response";
     if (request && request->failed_verification) what += " to the request of frame " + std::to_string(request->frame) + ", which failed too,";
-    report(FindingCode::DecryptFailed, frame.number, std::nullopt, what + " fails verification with " + u.contexts);
+    report(FindingCode::DecryptFailed, frame.number, std::nullopt, what + " fails verification with " + names);
   }
   // Its response still needs to find it, if only to say why it cannot be opened.
   if (is_request) {

@@ -44,7 +44,7 @@ Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
     assoc->keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
     ContextSlot& slot = add_slot(*assoc, entry.name, ContextKind::Keys, context,
-                                 entry.client_id, entry.server_id, 0);
+                                 entry.client_id, entry.server_id, 0, nullptr);
     assoc->current = &slot;
     assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
     assoc->used_recipient_ids[idx(Role::Server)].insert(entry.client_id);

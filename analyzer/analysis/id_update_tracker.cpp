@@ -58,7 +58,7 @@ ContextSlot& IdUpdateTracker::install_new_ids(Association& assoc, IdUpdateProced
   }
   ContextSlot& slot = host_.add_context(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
                                ContextKind::IdUpdate,
-                               base.context, client_id, server_id, p.id);
+                               base.context, client_id, server_id, p.id, base);
   p.ctx_b = &slot;
   network_.start_switch(assoc, p.id, p.ctx_a, &slot);
   return slot;

@@ -149,6 +149,9 @@ void reset_keeping_capacity(MessageRecord& m) {
   m.inner_options.clear();
   m.payload.clear();
   m.problem.clear();
+  m.unopened.reset();
+  m.tried_contexts.clear();
+  m.hint.clear();
   m.procedure.reset();
   m.role.reset();
   m.peer_states.reset();

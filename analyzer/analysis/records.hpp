@@ -68,6 +68,17 @@ enum class DecryptStatus {
 };
 const char* decrypt_status_name(DecryptStatus s);  // "not-oscore", "decrypted", ...
 
+// Why an OSCORE message was not opened, besides its DecryptStatus (NoContext, Failed,
+// Malformed): what a front end needs to advise the user without reading `problem`.
+enum class UnopenedReason : std::uint8_t {
+  RequestWithoutKid,    // NoContext
+  NoMatchingRequest,    // NoContext: a response whose OSCORE request is not in the capture
+  RequestNotOpened,     // NoContext: its request was not opened either
+  UnknownKid,           // NoContext: no context has the request's kid
+  VerificationFailed,   // Failed: every candidate context failed (tried_contexts)
+  MalformedPlaintext,   // Malformed: decrypted, but the plaintext does not parse
+};
+
 struct KudosRecord {
   std::uint8_t x = 0;
   Bytes nonce;
@@ -136,6 +147,9 @@ struct MessageRecord {
   std::vector<OptionRecord> inner_options;
   Bytes payload;               // inner payload if decrypted, else the outer payload
   std::string problem;         // why it was not decrypted, for people
+  std::optional<UnopenedReason> unopened;   // why, for tools
+  std::vector<std::string> tried_contexts;  // VerificationFailed: the contexts that failed
+  std::string hint;            // VerificationFailed: what the key file probably lacks, if known
 
   // Its place in a procedure, if any.
   std::optional<std::uint32_t> procedure;
@@ -221,6 +235,7 @@ struct ProcedureRecord {
 struct ContextRecord {
   std::string name;
   ContextOrigin origin;
+  std::string parent;          // the name of the context it was derived from ("" for keys)
   Bytes client_id, server_id;  // Sender IDs
   int aead = 10;
   std::string hkdf;

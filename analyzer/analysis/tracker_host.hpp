@@ -13,11 +13,11 @@ namespace oidu {
 
 class TrackerHost : public FindingReporter {
  public:
-  // A context derived on the way (CTX_B, CTX_TEMP, CTX_NEW), added to `assoc`'s lineage
-  // and reported like every other context.
+  // A context derived on the way (CTX_B, CTX_TEMP, CTX_NEW) from `parent`, added to
+  // `assoc`'s lineage and reported like every other context.
   virtual ContextSlot& add_context(Association& assoc, std::string name, ContextKind kind,
                                    std::shared_ptr<SecurityContext> context, Bytes client_id,
-                                   Bytes server_id, std::uint32_t procedure) = 0;
+                                   Bytes server_id, std::uint32_t procedure, const ContextSlot& parent) = 0;
   // Procedures are numbered in the order they start, ID updates and KUDOS together.
   virtual std::uint32_t new_procedure_id() = 0;
   virtual void procedure_ended(const ProcedureRecord& record) = 0;

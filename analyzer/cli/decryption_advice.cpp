@@ -13,23 +13,9 @@
 namespace oidu {
 namespace {
 
-constexpr std::string_view kNoContextForKid = "no context has kid";
-constexpr std::string_view kFailedWith = "verification failed with ";
-constexpr std::string_view kIdContextVariant = "/idctx:";
 constexpr std::size_t kMaxUnknownKids = 8;
 
 std::string id_text(const Bytes& id) { return id.empty() ? "''" : to_hex(id); }
-
-std::vector<std::string> split_names(std::string_view list) {
-  std::vector<std::string> names;
-  while (!list.empty()) {
-    const auto comma = list.find(", ");
-    names.emplace_back(list.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 2);
-  }
-  return names;
-}
 
 // Whether `material` opens the request `m` (its kid is the sender's ID, its Partial IV
 // the nonce's; RFC 8613 5.2-5.4). Never throws: a variation may not fit the AEAD.
@@ -70,6 +56,8 @@ std::string DecryptionAdvice::where_text(const Where& w) const {
 
 void DecryptionAdvice::on_context(const ContextRecord& c) {
   if (c.origin.kind == ContextKind::Keys && key_contexts_.emplace(c.name, c).second) key_order_.push_back(c.name);
+  // An ID Context variant of a key entry fails or opens for that entry.
+  if (c.origin.kind == ContextKind::IdContext && key_contexts_.count(c.parent)) variant_of_[c.name] = c.parent;
 }
 
 void DecryptionAdvice::on_message(const MessageRecord& m) {
@@ -83,25 +71,16 @@ void DecryptionAdvice::on_message(const MessageRecord& m) {
     return;
   }
   ++closed_;
-  if (m.status == DecryptStatus::NoContext && m.kid && m.problem.rfind(kNoContextForKid, 0) == 0) {
+  if (m.unopened == UnopenedReason::UnknownKid && m.kid) {
     note(unknown_kids_[{*m.kid, m.kid_context}], m);
     return;
   }
-  if (m.status == DecryptStatus::Failed && m.problem.rfind(kFailedWith, 0) == 0) {
-    // "verification failed with A, B" and maybe " (why)", which the advice's line does not need.
-    std::string_view names = std::string_view(m.problem).substr(kFailedWith.size());
-    std::string_view hint;
-    if (const auto open = names.find(" ("); open != std::string_view::npos && names.back() == ')') {
-      hint = names.substr(open + 2, names.size() - open - 3);
-      names = names.substr(0, open);
-    }
-    for (const std::string& name : split_names(names)) {
-      // An ID Context variant of a key entry ("k:1/idctx:ab") is that entry's failure.
-      const auto cut = name.find(kIdContextVariant);
-      const std::string base = cut != std::string::npos && key_contexts_.count(name.substr(0, cut)) ? name.substr(0, cut) : name;
-      Failure& failure = failures_[base];
+  if (m.unopened == UnopenedReason::VerificationFailed) {
+    for (const std::string& name : m.tried_contexts) {
+      const auto variant = variant_of_.find(name);
+      Failure& failure = failures_[variant != variant_of_.end() ? variant->second : name];
       note(failure.where, m);
-      if (failure.hint.empty()) failure.hint = hint;
+      if (failure.hint.empty()) failure.hint = m.hint;
       if (m.kind == MessageKind::Request) {
         ++failure.requests;
         if (m.kid) failure.kids.insert(*m.kid);
@@ -114,7 +93,7 @@ void DecryptionAdvice::on_message(const MessageRecord& m) {
     return;
   }
   // Responses to requests that stayed closed follow from those; the rest by reason.
-  if (m.problem.rfind("its request", 0) == 0) return;
+  if (m.unopened == UnopenedReason::RequestNotOpened) return;
   note(other_reasons_[m.problem.empty() ? std::string(decrypt_status_name(m.status)) : m.problem], m);
 }
 

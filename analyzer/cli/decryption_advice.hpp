@@ -55,6 +55,7 @@ class DecryptionAdvice : public EventSink {
   std::map<std::string, Failure> failures_;                              // by key context
   std::map<std::string, Where> other_reasons_;                           // problem text
   std::map<std::string, ContextRecord> key_contexts_;                     // from the key files, by name
+  std::map<std::string, std::string> variant_of_;  // ID Context variant -> its key context
   std::vector<std::string> key_order_;
   std::set<std::string> opened_;  // names of the contexts that opened something
   std::string last_opened_;       // most messages share their predecessor's context: one compare
