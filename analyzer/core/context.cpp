@@ -126,7 +126,11 @@ Bytes enc_structure(ByteView external_aad) {
 SecurityContext::SecurityContext(ContextMaterial material)
     : material_(std::move(material)), alg_(aead_by_id(material_.aead)) {
   if (alg_ == nullptr) throw std::invalid_argument("unsupported AEAD algorithm " + std::to_string(material_.aead));
-  common_iv_ = derive_common_iv(material_);
+}
+
+const Bytes& SecurityContext::common_iv() const {
+  if (common_iv_.empty()) common_iv_ = derive_common_iv(material_);
+  return common_iv_;
 }
 
 std::size_t SecurityContext::max_id_length() const { return alg_->nonce_len - 1 - kPivLength; }
@@ -168,7 +172,7 @@ std::uint64_t SecurityContext::key_digest(ByteView sender_id) { return keys(send
 
 bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext) {
   std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};
-  if (!write_nonce(nonce_buf, common_iv_, in.nonce_id, in.nonce_piv)) {
+  if (!write_nonce(nonce_buf, common_iv(), in.nonce_id, in.nonce_piv)) {
     ciphertext.clear();
     return false;
   }
@@ -179,7 +183,7 @@ bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciph
 bool SecurityContext::open(const AeadInputs& in, ByteView ciphertext, Bytes& plaintext) {
   std::array<std::uint8_t, kMaxNonceLength> nonce_buf{};
   const ByteView iv = nonce_iv(in);
-  if (iv.size() != common_iv_.size() || !write_nonce(nonce_buf, iv, in.nonce_id, in.nonce_piv)) {
+  if (iv.size() != common_iv().size() || !write_nonce(nonce_buf, iv, in.nonce_id, in.nonce_piv)) {
     plaintext.clear();
     return false;
   }
@@ -188,7 +192,7 @@ bool SecurityContext::open(const AeadInputs& in, ByteView ciphertext, Bytes& pla
 }
 
 ByteView SecurityContext::nonce_iv(const AeadInputs& in) const {
-  return in.nonce_common_iv.empty() ? ByteView(common_iv_) : in.nonce_common_iv;
+  return in.nonce_common_iv.empty() ? ByteView(common_iv()) : in.nonce_common_iv;
 }
 
 Bytes SecurityContext::nonce(const AeadInputs& in) const { return aead_nonce(nonce_iv(in), in.nonce_id, in.nonce_piv); }

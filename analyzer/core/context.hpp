@@ -62,7 +62,9 @@ class SecurityContext {
   explicit SecurityContext(ContextMaterial material);
 
   const ContextMaterial& material() const { return material_; }
-  const Bytes& common_iv() const { return common_iv_; }
+  // Derived on first use, like the keys: a key file of 100,000 contexts loads without
+  // 100,000 HKDFs, and a context no message names never pays one.
+  const Bytes& common_iv() const;
   std::size_t max_id_length() const;  // nonce length - 6 (RFC 8613 3.3)
 
   // The key protecting messages sent by `sender_id`, derived on first use and cached.
@@ -93,7 +95,7 @@ class SecurityContext {
 
   ContextMaterial material_;
   const AeadInfo* alg_;
-  Bytes common_iv_;
+  mutable Bytes common_iv_;   // empty until common_iv() derives it (never empty after)
   // A context has two Sender IDs (a few more when one side's IDs are tried both ways),
   // so a short list scanned in place beats any tree. Each entry leads with its ID packed
   // into a word (exact up to 7 bytes), so the scan compares words and touches only the
