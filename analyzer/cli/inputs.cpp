@@ -55,7 +55,16 @@ std::optional<std::vector<KeyEntry>> load_keys(const std::vector<std::string>& p
     std::cerr << "oscore-idu: nothing analysed: fix the key file lines above\n";
     return std::nullopt;
   }
-  for (const auto& w : key_conflicts(keys)) std::cerr << "oscore-idu: warning: " << w << "\n";
+  // A generated key file can conflict on every line; the first few say what is wrong.
+  constexpr std::size_t kMaxConflictLines = 10;
+  const auto conflicts = key_conflicts(keys);
+  for (std::size_t i = 0; i < conflicts.size() && i < kMaxConflictLines; ++i) {
+    std::cerr << "oscore-idu: warning: " << conflicts[i] << "\n";
+  }
+  if (conflicts.size() > kMaxConflictLines) {
+    std::cerr << "oscore-idu: warning: ... and " << conflicts.size() - kMaxConflictLines
+              << " more conflicting key entries\n";
+  }
   return keys;
 }
 

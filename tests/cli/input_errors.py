@@ -103,6 +103,18 @@ def key_files(c, caps, tmp):
                      re.escape(f"{dup}:3: ") + r".*" + re.escape(f"{dup}:1") + r".*different Master Secret"],
              stdout_empty=False)
 
+    # A key file that conflicts on every line: ten warnings, then how many more.
+    many = os.path.join(tmp, "many.oscore_contexts")
+    with open(many, "w") as f:
+        for i in range(16):
+            row = list(fields)
+            row[2] = f"{i:02x}" + fields[2][2:]
+            f.write(",".join(f'"{x}"' for x in row) + "\n")
+    err = c.run(["analyze", "--fail-on", "never", "-k", many, pcap]).stderr.decode()
+    warnings = [line for line in err.splitlines() if "different Master Secret" in line]
+    c.check("conflict warnings are capped at ten", len(warnings) == 10, err)
+    c.check("the cap says how many more", "... and 5 more conflicting key entries" in err, err)
+
 
 def keys_that_open_nothing(c, caps, tmp):
     pcap = os.path.join(caps, THIRD + ".pcap")
