@@ -36,13 +36,13 @@ void ContextStore::grow() {
 void ContextStore::index(ContextSlot* slot, const Bytes& id) {
   const std::uint64_t key = pack_short(id);
   if (KidEntry* e = find(key)) {
-    // Slots only come in increasing id order, so putting each first keeps lists newest first.
+    // Slots only come in increasing id order, so appending keeps lists oldest first (an
+    // insert at the front made a key file whose contexts share one Sender ID quadratic).
     if (e->older == 0) {
       older_.emplace_back();
       e->older = static_cast<std::uint32_t>(older_.size());
     }
-    auto& list = older_[e->older - 1];
-    list.insert(list.begin(), e->newest);
+    older_[e->older - 1].push_back(e->newest);
     e->newest = slot;
     return;
   }
@@ -69,7 +69,8 @@ void ContextStore::by_kid(ByteView kid, std::vector<ContextSlot*>& out) const {
   };
   add(e->newest);
   if (e->older != 0) {
-    for (ContextSlot* s : older_[e->older - 1]) add(s);
+    const auto& older = older_[e->older - 1];
+    for (auto it = older.rbegin(); it != older.rend(); ++it) add(*it);
   }
 }
 

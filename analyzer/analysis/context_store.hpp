@@ -63,7 +63,7 @@ class ContextStore {
   std::deque<std::unique_ptr<ContextSlot>> slots_;
   std::vector<KidEntry> by_kid_;
   std::size_t kids_ = 0;
-  std::vector<std::vector<ContextSlot*>> older_;  // the other slots of a kid, newest first
+  std::vector<std::vector<ContextSlot*>> older_;  // the other slots of a kid, oldest first
 };
 
 }  // namespace oidu
