@@ -81,6 +81,8 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (s->association) {
         load_all(s->association);
         network.prefetch(*s->association);
+        kudos.prefetch(*s->association);
+        id_updates.prefetch(*s->association);
       }
       load(s->client_id.data());
       load(s->server_id.data());

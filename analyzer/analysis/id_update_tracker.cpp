@@ -32,6 +32,12 @@ IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) {
   return by_association_[assoc.id];
 }
 
+void IdUpdateTracker::prefetch(const Association& assoc) const {
+  if (assoc.id >= by_association_.size()) return;
+  const auto* bytes = reinterpret_cast<const char*>(&by_association_[assoc.id]);
+  for (std::size_t offset = 0; offset < sizeof(State); offset += 64) __builtin_prefetch(bytes + offset);
+}
+
 void IdUpdateTracker::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
   IdUpdateProcedure* p = of(assoc).ongoing.get();
   if (p && p->integrated && p->peers[0].offered && p->peers[1].offered) install_new_ids(assoc, *p, ctx_new);

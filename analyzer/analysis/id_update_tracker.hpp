@@ -36,6 +36,8 @@ class IdUpdateTracker {
   void decide_all();
   // The capture ended at `frame` / `now_us`.
   void finish(Association& assoc, std::uint64_t frame, std::int64_t now_us);
+  // Starts loading what observe() reads first for this association (group prefetch).
+  void prefetch(const Association& assoc) const;
 
  private:
   // Per association: the procedure under way, the one before, and an undecided ack.

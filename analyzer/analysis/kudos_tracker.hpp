@@ -26,6 +26,10 @@ class KudosTracker {
   void observe(Observed& m, bool opened_with_temp, bool opened_with_new);
   // The capture ended.
   void finish(Association& assoc);
+  // Starts loading what observe() reads first for this association (group prefetch).
+  void prefetch(const Association& assoc) const {
+    if (assoc.id < by_association_.size()) __builtin_prefetch(&by_association_[assoc.id]);
+  }
 
  private:
   std::unique_ptr<KudosExecution>& slot_of(const Association& assoc);
