@@ -17,15 +17,18 @@ Exit 0 all agree, 1 a difference, 77 skipped (no tshark).
 import argparse
 import json
 import os
-import pwd
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
 
+# tshark as the unprivileged test user, and its JSON with repeated keys: the same helpers
+# as the tshark comparison.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark"))
+from compare_tshark import unprivileged_prefix as unprivileged, walk  # noqa: E402
+
 SKIP = 77
-TEST_USER = "oidu-test"
 OSCORE = 9
 
 # (folder under captures/, capture): scenario, ID update, KUDOS, third-party, interop (IPv6 too).
@@ -51,32 +54,6 @@ def keys_for(folder, capture):
         if os.path.exists(os.path.join(folder, name)):
             return os.path.join(folder, name)
     return None
-
-
-def unprivileged(home):
-    if os.geteuid() != 0:
-        return ["env", f"HOME={home}"]
-    try:
-        user = pwd.getpwnam(TEST_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER],
-                       capture_output=True)
-        user = pwd.getpwnam(TEST_USER)
-    for root, dirs, files in os.walk(home):
-        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-            os.chown(name, user.pw_uid, user.pw_gid)
-    return ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", "env", f"HOME={home}"]
-
-
-def walk(pairs, key):
-    """Every value of `key` under `pairs` (tshark's JSON repeats keys), in order."""
-    found = []
-    for k, v in pairs:
-        if k == key:
-            found.append(v)
-        if isinstance(v, list) and v and isinstance(v[0], tuple):
-            found.extend(walk(v, key))
-    return found
 
 
 def option_value(raw_hex):
