@@ -32,9 +32,10 @@ common_packages=(
   xvfb xdotool x11-apps x11-utils imagemagick tesseract-ocr
 )
 # The tests that involve Wireshark: the plugin suite, the tshark comparisons, and the unit
-# tests that check our decoding against tshark's fields. And the targets they need.
+# tests that check our decoding against tshark's fields. And the targets they need, with the
+# man page and bash completion (oscore-idu-docs) that the .deb installs.
 test_regex='^(plugin_|tshark_)|MatchTshark|TsharkAgrees'
-targets=(oscore-idu oscore_idu test_plugin_store test_capture_reader test_capture_writer
+targets=(oscore-idu oscore-idu-docs oscore_idu test_plugin_store test_capture_reader test_capture_writer
          test_wire_coap test_wire_oscore_option)
 
 skip_or_fail() {
