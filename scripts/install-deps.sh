@@ -20,6 +20,7 @@ packages=(
   tcpdump iproute2 util-linux passwd         # network-namespace test, unprivileged tshark runs
   wireshark-qt xvfb xdotool x11-apps x11-utils imagemagick tesseract-ocr  # GUI smoke test of the plugin
   mmdebstrap                                 # chroots of other Debian releases (Wireshark 4.4, 4.6)
+  chromium                                   # the HTML report rendered headless: no console errors, screenshots
 )
 
 missing=()

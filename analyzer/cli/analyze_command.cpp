@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/analyze_options.hpp"
+#include "cli/html_report.hpp"
 
 namespace oidu {
 
@@ -20,10 +21,20 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
       ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->allow_extra_args(false);  // one file per --keys, so captures can follow
+  const std::string html_limits = "one self-contained file to open in a browser; above " +
+                                  std::to_string(kHtmlMessageRows) +
+                                  " messages a capture's message table is summarised, and each capture's part stays "
+                                  "under " + std::to_string(kHtmlBytesBound >> 20) + " MiB";
   cmd->add_option("-f,--format", options->format,
-                  "output format: text for people, json (one document) or jsonl (one event per line)")
-      ->check(CLI::IsMember({"text", "json", "jsonl"}))
+                  "output format: text for people, json (one document), jsonl (one event per line) or html (" +
+                      html_limits + ")")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "html"}))
       ->type_name("FORMAT");
+  cmd->add_option("-o,--output", options->output, "write the report to this file instead of standard output")
+      ->type_name("FILE");
+  CLI::Option* html = cmd->add_option("--html", options->html,
+                                      "also write the HTML report to this file, beside --format's report")
+                          ->type_name("FILE");
   cmd->add_option("-p,--port", options->ports, "UDP port carrying CoAP, besides 5683; repeatable")
       ->type_name("PORT")
       ->allow_extra_args(false);
@@ -75,9 +86,12 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
                   "live capture: BPF filter (default: UDP on ports 5683, 5684 and each --port)")
       ->needs(interface)
       ->type_name("BPF");
-  cmd->callback([options, captures, interface, &exit_status] {
+  cmd->callback([options, captures, interface, html, &exit_status] {
     if (captures->count() == 0 && interface->count() == 0) {
       throw CLI::RequiredError("a capture file, - for standard input, or -i INTERFACE");
+    }
+    if (html->count() > 0 && options->format == "html") {
+      throw CLI::ValidationError("--html", "the report is HTML already (--format html); use -o for its file");
     }
     exit_status = run_analyze(*options);
   });

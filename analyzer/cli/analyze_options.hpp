@@ -11,6 +11,8 @@ struct AnalyzeOptions {
   std::vector<std::string> key_files;
   std::vector<std::string> captures;  // "-" is standard input
   std::string format = "text";
+  std::string output;           // -o: the report goes to this file instead of stdout
+  std::string html;             // --html: an HTML report to this file as well
   std::vector<std::uint16_t> ports;
   bool no_content_detection = false;
   double repeat_timer = 93.0;

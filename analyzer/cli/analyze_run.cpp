@@ -2,6 +2,7 @@
 // standard input, or an interface) through its own Analyzer into the report, then the
 // decryption advice and the exit status. Unusable inputs are named and skipped, and
 // make the exit status 2 once everything usable has been reported.
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -11,11 +12,13 @@
 #include "cli/decrypted_export.hpp"
 #include "cli/decryption_advice.hpp"
 #include "cli/finding_stream.hpp"
+#include "cli/html_report.hpp"
 #include "cli/inputs.hpp"
 #include "cli/json_report.hpp"
 #include "cli/jsonl_report.hpp"
 #include "cli/live_capture.hpp"
 #include "cli/report_pipeline.hpp"
+#include "cli/report_tee.hpp"
 #include "cli/stop_signal.hpp"
 #include "cli/text_layout.hpp"
 #include "cli/text_report.hpp"
@@ -77,21 +80,50 @@ class Run {
  public:
   Run(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys, bool several, bool streaming)
       : o_(o), keys_(keys), streaming_(streaming), advice_(!o.key_files.empty()), config_(analyzer_config(o)) {
+    // Output files first: a report may write its first bytes as it is made. Until
+    // open_outputs() has said so, nothing is written where it cannot go.
+    out_ = open_file(o.output, output_file_);
+    html_out_ = open_file(o.html, html_file_);
+    const std::vector<std::string> captures =
+        o.interface.empty() ? o.captures : std::vector<std::string>{"live:" + o.interface};
     if (o.format == "json") {
-      report_ = std::make_unique<JsonReport>(std::cout, o.show_keys, several, !o.no_messages);
+      report_ = std::make_unique<JsonReport>(*out_, o.show_keys, several, !o.no_messages);
     } else if (o.format == "jsonl") {
-      report_ = std::make_unique<JsonlReport>(std::cout, o.show_keys, !o.no_messages);
+      report_ = std::make_unique<JsonlReport>(*out_, o.show_keys, !o.no_messages);
+    } else if (o.format == "html") {
+      report_ = html_report(*out_, captures);
     } else {
-      const std::vector<std::string> captures =
-          o.interface.empty() ? o.captures : std::vector<std::string>{"live:" + o.interface};
       report_ = std::make_unique<TextReport>(
-          std::cout, TextReportOptions{.show_keys = o.show_keys, .with_messages = !o.no_messages, .wide = o.wide,
-                                       .colour = colour_wanted(o.colour), .captures = captures,
-                                       .key_files = o.key_files});
+          *out_, TextReportOptions{.show_keys = o.show_keys, .with_messages = !o.no_messages, .wide = o.wide,
+                                   .colour = o.output.empty() ? colour_wanted(o.colour) : o.colour == "always", .captures = captures,
+                                   .key_files = o.key_files});
     }
+    if (!o.html.empty()) {
+      html_report_ = html_report(*html_out_, captures);
+      tee_ = std::make_unique<ReportTee>(*report_, *html_report_);
+    }
+    Report& report = tee_ ? static_cast<Report&>(*tee_) : *report_;
     // With one job the engine calls the report directly; with more, through the pipeline.
     // Streaming writes findings from the engine's thread, so it keeps to one.
-    if (o.jobs > 1 && !streaming) pipeline_ = std::make_unique<ReportPipeline>(*report_, o.jobs);
+    if (o.jobs > 1 && !streaming) pipeline_ = std::make_unique<ReportPipeline>(report, o.jobs);
+  }
+
+  // -o and --html: false (and a message) when a file cannot be written.
+  bool open_outputs() const {
+    for (const auto* path : {&o_.output, &o_.html}) {
+      if (path->empty()) continue;
+      if (is_one_of(*path, o_.captures)) {
+        std::cerr << "oscore-idu: " << *path << ": is also a capture to read; not overwriting it\n";
+        return false;
+      }
+    }
+    for (const auto& [path, file] : {std::pair{&o_.output, &output_file_}, std::pair{&o_.html, &html_file_}}) {
+      if (!path->empty() && !file->is_open()) {
+        std::cerr << "oscore-idu: " << *path << ": cannot be written\n";
+        return false;
+      }
+    }
+    return true;
   }
 
   // --write-decrypted: false (and a message) when the file cannot be written.
@@ -111,8 +143,9 @@ class Run {
   }
 
   void analyze(const Input& input) {
-    EventSink& report = pipeline_ ? static_cast<EventSink&>(*pipeline_) : static_cast<EventSink&>(*report_);
-    FindingStream findings(std::cout, report);
+    Report& whole = tee_ ? static_cast<Report&>(*tee_) : *report_;
+    EventSink& report = pipeline_ ? static_cast<EventSink&>(*pipeline_) : static_cast<EventSink&>(whole);
+    FindingStream findings(*out_, report);
     const bool stream_findings = streaming_ && o_.format == "text";
     EventSink& sink = stream_findings ? static_cast<EventSink&>(findings) : report;
     // The export sees every record before the report, and the frames before the engine.
@@ -123,7 +156,7 @@ class Run {
       exporter->begin_capture(input.file ? input.file->link_type() : input.live->link_type());
     }
     config_.file = input.label;
-    report_->begin_capture(input.label);
+    whole.begin_capture(input.label);
     advice_.begin_capture(input.label);
     Tally tally(exporter ? static_cast<EventSink&>(*exporter) : sink, advice_);
     Analyzer analyzer(config_, keys_, tally);
@@ -131,7 +164,7 @@ class Run {
       if (exporter) exporter->take(std::span<const Frame>(&frame, 1));
       analyzer.process(frame);
       if (exporter) exporter->settle(analyzer.summary().coap_messages);
-      std::cout.flush();
+      out_->flush();
     };
     std::string error;
     if (input.live) {
@@ -168,7 +201,7 @@ class Run {
       if (exporter->unrewritable() > 0) last_export_problem_ = exporter->last_problem();
     }
     if (pipeline_) pipeline_->drain();
-    report_->end_capture(analyzer.summary());
+    whole.end_capture(analyzer.summary());
     const Summary& s = analyzer.summary();
     if (s.bad_frames + s.malformed > 0) {
       std::cerr << "oscore-idu: " << input.label << ": " << s.bad_frames << " bad frames, " << s.malformed
@@ -179,8 +212,14 @@ class Run {
 
   // After the last input: the report's end, the advice, the exit status.
   int finish(bool inputs_missing) {
-    report_->end();
-    std::cout.flush();
+    (tee_ ? static_cast<Report&>(*tee_) : *report_).end();
+    out_->flush();
+    for (auto* file : {&output_file_, &html_file_}) {
+      if (file->is_open() && !file->flush()) {
+        std::cerr << "oscore-idu: " << (file == &output_file_ ? o_.output : o_.html) << ": write failed\n";
+        return 2;
+      }
+    }
     for (const auto& line : advice_.lines()) std::cerr << "oscore-idu: " << line << "\n";
     if (unrewritable_ > 0) {
       std::cerr << "oscore-idu: " << o_.write_decrypted << ": " << unrewritable_
@@ -198,12 +237,32 @@ class Run {
   }
 
  private:
+  // The stream a report writes to: stdout, the opened file, or (a file that could not be
+  // opened, or is a capture) nowhere.
+  std::ostream* open_file(const std::string& path, std::ofstream& file) {
+    if (path.empty()) return &std::cout;
+    if (!is_one_of(path, o_.captures)) file.open(path, std::ios::binary | std::ios::trunc);
+    return file.is_open() ? static_cast<std::ostream*>(&file) : &nowhere_;
+  }
+  std::unique_ptr<Report> html_report(std::ostream& out, const std::vector<std::string>& captures) const {
+    return std::make_unique<HtmlReport>(out, HtmlReportOptions{.show_keys = o_.show_keys,
+                                                               .with_messages = !o_.no_messages,
+                                                               .with_truth = !o_.key_files.empty(),
+                                                               .captures = captures,
+                                                               .key_files = o_.key_files});
+  }
+
   const AnalyzeOptions& o_;
   const std::vector<KeyEntry>& keys_;
   bool streaming_;
   DecryptionAdvice advice_;
   AnalyzerConfig config_;
-  std::unique_ptr<Report> report_;
+  std::ofstream output_file_, html_file_;
+  std::ostream nowhere_{nullptr};
+  std::ostream* out_ = &std::cout;
+  std::ostream* html_out_ = &std::cout;
+  std::unique_ptr<Report> report_, html_report_;
+  std::unique_ptr<ReportTee> tee_;  // both reports, when --html is beside another format
   std::unique_ptr<ReportPipeline> pipeline_;
   std::unique_ptr<PcapngFrameWriter> decrypted_out_;
   std::uint64_t unrewritable_ = 0;
@@ -225,7 +284,7 @@ int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
   // The line a script (or a test) waits for before it sends.
   std::cerr << "oscore-idu: capturing on " << o.interface << " (filter: " << live->filter() << ")" << std::endl;
   Run run(o, keys, false, true);
-  if (!run.open_export()) return 2;
+  if (!run.open_outputs() || !run.open_export()) return 2;
   run.analyze(Input{"live:" + o.interface, nullptr, live.get()});
   return run.finish(false);
 }
@@ -244,7 +303,7 @@ int run_analyze(const AnalyzeOptions& o) {
   // The layout follows what was asked for, not what could be opened, so that tools
   // reading the JSON see the same shape whichever file is broken today.
   Run run(o, *keys, o.captures.size() > 1, from_stdin);
-  if (!run.open_export()) return 2;
+  if (!run.open_outputs() || !run.open_export()) return 2;
   for (auto& reader : opened.readers) run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr});
   return run.finish(opened.unusable > 0);
 }
