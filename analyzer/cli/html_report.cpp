@@ -12,6 +12,8 @@
 #include "cli/html_escape.hpp"
 #include "cli/html_style.hpp"
 #include "cli/html_svg.hpp"
+#include "cli/text_append.hpp"
+#include "cli/text_layout.hpp"
 #include "exposure/evidence.hpp"
 #include "exposure/observer.hpp"
 #include "exposure/truth.hpp"
@@ -33,6 +35,11 @@ void cell(std::string& out, std::string_view text, std::string_view cls = "") {
   out += cls.empty() ? "<td>" : "<td class=\"" + std::string(cls) + "\">";
   append_html_escaped(out, text);
   out += "</td>";
+}
+
+// "1 link", "3 links".
+std::string counted(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 std::string code_label(const MessageRecord& m) {
@@ -173,8 +180,14 @@ void HtmlReport::format_message(const MessageRecord& m, std::string& out) const 
   append_html_escaped(out, m.context);
   out += "\" data-procedure=\"" + procedure + "\" data-status=\"" + decrypt_status_name(m.status) + "\">";
   cell(out, frame, "mono");
-  cell(out, format_time(m.time_us), "mono");
-  cell(out, m.src.to_string() + " \xe2\x86\x92 " + m.dst.to_string(), "mono");
+  // The time of day; the whole time (with the date) as the cell's tooltip.
+  out += "<td class=\"mono\" title=\"" + format_time(m.time_us) + "\">";
+  {
+    Appender clock(out);
+    append_clock_time(clock, m.time_us);
+  }
+  out += "</td>";
+  cell(out, m.src.to_string() + " \xe2\x86\x92 " + m.dst.to_string(), "mono nowrap");
   cell(out, std::string(coap_type_name(m.type)) + " " + code_text(m.code), "mono");
   std::string oscore;
   if (m.oscore) {
@@ -182,12 +195,21 @@ void HtmlReport::format_message(const MessageRecord& m, std::string& out) const 
     if (m.kid_context) oscore += "kid_ctx=" + hex_or_empty(*m.kid_context) + " ";
     if (!m.partial_iv.empty()) oscore += "piv=" + to_hex(m.partial_iv);
   }
-  cell(out, oscore, "mono");
+  cell(out, shorten(oscore, kHtmlCellColumns), "mono");
   cell(out, decrypt_status_name(m.status));
-  cell(out, m.context.empty() ? m.problem : m.context + (origin.empty() ? "" : " (" + origin + ")"));
+  // The context's origin ("kudos #1 CTX_NEW"), its name (which can be long) as the tooltip.
+  if (m.context.empty()) {
+    cell(out, shorten(m.problem, kHtmlCellColumns));
+  } else {
+    out += "<td title=\"";
+    append_html_escaped(out, m.context);
+    out += "\">";
+    append_html_escaped(out, origin);
+    out += "</td>";
+  }
   std::string inner;
   if (m.inner_code) inner = code_description(*m.inner_code) + " " + options_text(m.inner_options);
-  cell(out, inner, "mono");
+  cell(out, shorten(inner, kHtmlCellColumns), "mono");
   cell(out, procedure + (m.role ? " " + std::string(message_role_name(m.role)) : ""));
   out += "</tr>\n";
 }
@@ -460,11 +482,11 @@ void Section::procedures() {
     (*out_) += "</div>\n";
   }
   if (listed.empty() && c_.procedures_seen == c_.procedures.size()) return;
-  (*out_) += "<p class=\"note\">" + std::to_string(c_.procedures_seen - drawn) + " procedures past the first " +
-          std::to_string(kHtmlDiagrams) + " are listed without a diagram" +
-          (c_.procedures_seen > c_.procedures.size()
-               ? "; " + std::to_string(c_.procedures_seen - c_.procedures.size()) + " more are only counted"
-               : std::string()) +
+  (*out_) += "<p class=\"note\">Diagrams are drawn for the first " + std::to_string(kHtmlDiagrams) +
+             " procedures; " + counted(listed.size(), "more procedure", "more procedures") + " listed without one" +
+             (c_.procedures_seen > c_.procedures.size()
+                  ? ", " + std::to_string(c_.procedures_seen - c_.procedures.size()) + " only counted"
+                  : std::string()) +
           ".</p>\n<table><tr><th>#</th><th>type</th><th>mode</th><th>outcome</th><th>frames</th><th>context</th></tr>";
   for (const ProcedureRecord* p : listed) {
     (*out_) += "<tr>";
@@ -542,7 +564,7 @@ void Section::messages() {
           "<label>status <select data-key=\"status\"><option value=\"*\">all</option></select></label>"
           "<span class=\"shown note\"></span></div>\n<table class=\"messages\" id=\"" + id +
           "\"><thead><tr><th>frame</th><th>time</th><th>from \xe2\x86\x92 to</th><th>type, code</th><th>OSCORE</th>"
-          "<th>status</th><th>context</th><th>inner code and options</th><th>procedure</th></tr></thead><tbody>\n";
+          "<th>status</th><th>context (name: hover)</th><th>inner code and options</th><th>procedure</th></tr></thead><tbody>\n";
   (*out_) += c_.rows;
   (*out_) += "</tbody></table>\n";
 }
@@ -564,16 +586,17 @@ void Section::timelines() {
   }
   if (c_.timelines_dropped > 0) {
     (*out_) += "<p class=\"note\">Timelines are drawn for the first " + std::to_string(kHtmlTimelines) +
-            " peer pairs; " + std::to_string(c_.timelines_dropped) + " messages of other pairs are not drawn.</p>\n";
+            " peer pairs; " + counted(c_.timelines_dropped, "message", "messages") + " of other pairs not drawn.</p>\n";
   }
 }
 
 void Section::identities() {
   const auto& ids = c_.observer.identities();
   if (ids.empty()) return;
-  (*out_) += "<h2>Observer view</h2>\n<p>What an eavesdropper without keys sees: " + std::to_string(ids.size()) +
-          " OSCORE identities (kid, kid context, server) and " + std::to_string(c_.observer.links().size()) +
-          " links between them; solid: hard evidence, dashed: timing";
+  (*out_) += "<h2>Observer view</h2>\n<p>What an eavesdropper without keys sees: " +
+             counted(ids.size(), "OSCORE identity", "OSCORE identities") + " (kid, kid context, server) and " +
+             counted(c_.observer.links().size(), "link", "links") +
+             " between them; solid: hard evidence, dashed: timing";
   if (c_.truth) (*out_) += "; the real ID changes in red when the observer links them, green when not";
   (*out_) += ".</p>\n";
   std::vector<GraphNode> nodes;
@@ -592,6 +615,7 @@ void Section::identities() {
   }
   std::vector<GraphEdge> edges;
   for (const auto& l : c_.observer.links()) {
+    if (edges.size() == kHtmlLinks) break;
     std::string evidence;
     for (auto kind : l.evidence.kinds()) {
       evidence += (evidence.empty() ? "" : ", ") + std::string(exposure::evidence_info(kind).name);
@@ -605,6 +629,10 @@ void Section::identities() {
   }
   for (const auto& [key, mark] : changes) edges.push_back({key.first, key.second, "ID update", false, false, mark});
   append_identity_svg((*out_), nodes, edges);
+  if (c_.observer.links().size() > kHtmlLinks) {
+    (*out_) += "<p class=\"note\">The first " + std::to_string(kHtmlLinks) + " of " +
+               std::to_string(c_.observer.links().size()) + " links are drawn.</p>\n";
+  }
   if (ids.size() > nodes.size()) {
     (*out_) += "<p class=\"note\">The first " + std::to_string(nodes.size()) + " of " + std::to_string(ids.size()) +
             " identities are drawn (oscore-idu exposure lists them all).</p>\n";
@@ -678,9 +706,10 @@ void HtmlReport::end_capture(const Summary& summary) {
   section.into(html);
   section.findings();
   html += diagrams;
-  section.messages();
+  // The message table last but for the contexts: it is the long part.
   section.timelines();
   section.identities();
+  section.messages();
   section.contexts();
   section.diagnostics();
   html += "</section>\n";

@@ -17,13 +17,15 @@ namespace oidu {
 // instead of its message table; each procedure draws at most kHtmlArrows messages; the rest
 // are listed or counted. So a capture's part of the file stays under kHtmlBytesBound.
 inline constexpr std::size_t kHtmlMessageRows = 5000;
-inline constexpr std::size_t kHtmlDiagrams = 200;
-inline constexpr std::size_t kHtmlArrows = 60;
+inline constexpr std::size_t kHtmlDiagrams = 100;
+inline constexpr std::size_t kHtmlArrows = 50;
 inline constexpr std::size_t kHtmlFindingRows = 2000;
 inline constexpr std::size_t kHtmlProcedureRows = 2000;  // procedures listed without a diagram
-inline constexpr std::size_t kHtmlTimelines = 40;        // peer pairs with a timeline
-inline constexpr std::size_t kHtmlSegments = 100;        // context changes drawn per peer
+inline constexpr std::size_t kHtmlTimelines = 20;        // peer pairs with a timeline
+inline constexpr std::size_t kHtmlSegments = 50;        // context changes drawn per peer
 inline constexpr std::size_t kHtmlIdentities = 60;
+inline constexpr std::size_t kHtmlLinks = 200;            // observer links drawn
+inline constexpr std::size_t kHtmlCellColumns = 240;      // a message cell's text (options, problem)
 inline constexpr std::size_t kHtmlContextRows = 500;
 inline constexpr std::size_t kHtmlDiagnosticRows = 200;
 inline constexpr std::size_t kHtmlBytesBound = 16u << 20;

@@ -14,6 +14,7 @@ code, td.mono, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace;
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid #d6dbe1; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f1f3f6; }
+td.nowrap { white-space: nowrap; }
 tr:target, tr:target td { background: #fff3bf; }
 .counts td:nth-child(2), .summary td { text-align: right; }
 .note { color: #5c6670; font-style: italic; }
@@ -53,7 +54,7 @@ svg polygon.arrow.sev-info { fill: #19718a; }
 svg g.msg:target text.label { fill: #c0262d; font-weight: 700; }
 svg line.axis, svg line.track { stroke: #c4cad1; }
 svg line.move { stroke: #7b2fa8; stroke-width: 2; }
-svg text.move-label { fill: #7b2fa8; font-size: 10px; }
+svg text.move-label, svg text.moved { fill: #7b2fa8; font-size: 10px; }
 svg text.lane { font-size: 11px; }
 svg rect.ctx-keys { fill: #8aa4c8; }
 svg rect.ctx-idu { fill: #5fb36b; }

@@ -140,8 +140,10 @@ void append_sequence_svg(std::string& out, const SequenceDiagram& d) {
     const std::string frame = std::to_string(a.frame);
     out += a.anchored ? "<g class=\"msg\" id=\"" + d.id_prefix + "seq-frame-" + frame + "\"><title>"
                       : "<g class=\"msg\"><title>";
-    append_html_escaped(out, "frame " + frame + ": " + a.label + (a.detail.empty() ? "" : " " + a.detail) + " (" +
-                                 a.context + (a.role.empty() ? "" : ", " + a.role) + ")");
+    constexpr std::size_t kTitleColumns = 160;
+    append_html_escaped(out, shorten("frame " + frame + ": " + a.label + (a.detail.empty() ? "" : " " + a.detail) +
+                                         " (" + a.context + (a.role.empty() ? "" : ", " + a.role) + ")",
+                                     kTitleColumns));
     out += "</title>";
     if (a.in_table) out += "<a href=\"#" + d.id_prefix + "frame-" + frame + "\">";
     put_text(out, "frame", 48, y + 4, frame, "end");
@@ -154,9 +156,9 @@ void append_sequence_svg(std::string& out, const SequenceDiagram& d) {
     put_line(out, cls, from, y, to, y);
     put_head(out, cls, to, y, a.to_server ? 1.0 : -1.0, 0.0);
     put_text(out, "ctx", L::kServerX + 18, y - 3, shorten_middle(a.context, kSideColumns));
-    std::string role = a.role;
-    if (!a.moved.empty()) role += (role.empty() ? "" : ", ") + std::string("client at ") + a.moved;
-    if (!role.empty()) put_text(out, "role", L::kServerX + 18, y + 11, shorten(role, kSideColumns + 4));
+    if (!a.role.empty()) put_text(out, "role", L::kServerX + 18, y + 11, shorten(a.role, kSideColumns + 4));
+    // Where the client is, when not where the procedure began: left of its lifeline.
+    if (!a.moved.empty()) put_text(out, "moved", L::kClientX - 6, y + 14, "at " + a.moved, "end");
     for (std::size_t k = 0; k < a.findings.size() && k < kFindingsShown; ++k) {
       const ArrowFinding& f = a.findings[k];
       out += "<a href=\"#" + d.id_prefix + "finding-" + std::to_string(f.index) + "\">";
@@ -177,7 +179,9 @@ void append_sequence_svg(std::string& out, const SequenceDiagram& d) {
   }
   if (d.omitted > 0) {
     put_text(out, "note", kMiddle, layout.height - L::kRow / 2 - 4,
-             "\xe2\x80\xa6 " + std::to_string(d.omitted) + " more messages of this procedure, not drawn", "middle");
+             "\xe2\x80\xa6 " + std::to_string(d.omitted) + (d.omitted == 1 ? " more message" : " more messages") +
+                 " of this procedure, not drawn",
+             "middle");
   }
   out += "</svg>";
 }
@@ -240,8 +244,10 @@ void append_timeline_svg(std::string& out, const Timeline& t) {
     for (const auto& m : lane.moves) {
       const int x = timeline_x(t, m.time_us, kTimelineWidth);
       put_line(out, "move", x, y - 4, x, y + kBarHeight + 4);
-      put_text(out, "move-label", x + 3, y + kBarHeight + 12,
-               "moved to " + m.to + " (frame " + std::to_string(m.frame) + ")");
+      // The label on the side with room: right of a mark in the left half, else left of it.
+      const bool left_half = x < kTimelineWidth / 2;
+      put_text(out, "move-label", left_half ? x + 3 : x - 3, y + kBarHeight + 12,
+               "moved to " + m.to + " (frame " + std::to_string(m.frame) + ")", left_half ? "start" : "end");
     }
     if (lane.dropped > 0) {
       put_text(out, "note", kTimelineWidth - kTimelineRight, y - 2,
@@ -269,7 +275,7 @@ void append_timeline_svg(std::string& out, const Timeline& t) {
 }
 
 namespace {
-constexpr int kGraphColumns = 5, kNodeWidth = 150, kNodeHeight = 50, kColumnStep = 176, kRowStep = 96, kGraphMargin = 12;
+constexpr int kGraphColumns = 4, kNodeWidth = 150, kNodeHeight = 50, kColumnStep = 230, kRowStep = 100, kGraphMargin = 12;
 
 struct Centre {
   double x, y;

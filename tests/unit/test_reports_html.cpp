@@ -1,10 +1,14 @@
-// The HTML report's helpers: the one escaping function, and the sequence diagram's layout
-// and markup (ids, links, escaped labels) that the report's anchors rely on.
+// The HTML report's helpers: the one escaping function, the sequence diagram's layout and
+// markup (ids, links, escaped labels) that the report's anchors rely on, and the report's
+// limits (diagrams, message rows) and secrets on records no shipped capture has.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <sstream>
 #include <string>
 
 #include "cli/html_escape.hpp"
+#include "cli/html_report.hpp"
 #include "cli/html_svg.hpp"
 
 namespace oidu {
@@ -105,6 +109,77 @@ TEST(HtmlTimeline, TimesScaleBetweenTheMargins) {
   EXPECT_EQ(timeline_x(t, 9'000'000, 900), 880);  // clamped
   Timeline instant{5, 5, {}};
   EXPECT_EQ(timeline_x(instant, 5, 900), 90);
+}
+
+MessageRecord decrypted_request(std::uint64_t frame, std::optional<std::uint32_t> procedure) {
+  MessageRecord m;
+  m.frame = frame;
+  m.time_us = static_cast<std::int64_t>(frame) * 1000;
+  m.kind = MessageKind::Request;
+  m.oscore = true;
+  m.status = DecryptStatus::Decrypted;
+  m.context = "k";
+  m.context_origin = ContextOrigin{};
+  m.inner_code = 1;
+  m.procedure = procedure;
+  return m;
+}
+
+std::string report_of(HtmlReportOptions options, const std::function<void(HtmlReport&)>& feed) {
+  std::ostringstream out;
+  HtmlReport report(out, std::move(options));
+  report.begin_capture("x.pcapng");
+  feed(report);
+  report.end_capture(Summary{});
+  report.end();
+  return out.str();
+}
+
+TEST(HtmlReport, DrawsTheFirstProceduresAndListsTheRest) {
+  const std::string html = report_of({}, [](HtmlReport& r) {
+    for (std::uint32_t id = 1; id <= kHtmlDiagrams + 7; ++id) {
+      r.on_message(decrypted_request(id, id));
+      ProcedureRecord p;
+      p.id = id;
+      p.frames = {id};
+      r.on_procedure(p);
+    }
+  });
+  EXPECT_EQ(count(html, "<svg class=\"sequence\""), kHtmlDiagrams);
+  EXPECT_NE(html.find("7 more procedures listed without one"), std::string::npos);
+  EXPECT_EQ(count(html, "<tr id=\"frame-"), kHtmlDiagrams + 7);
+}
+
+TEST(HtmlReport, SummarisesTheMessageTableAboveItsLimit) {
+  const auto messages = [](std::size_t n) {
+    return [n](HtmlReport& r) {
+      for (std::size_t i = 1; i <= n; ++i) r.on_message(decrypted_request(i, std::nullopt));
+    };
+  };
+  const std::string at_limit = report_of({}, messages(kHtmlMessageRows));
+  EXPECT_EQ(count(at_limit, "<tr id=\"frame-"), kHtmlMessageRows);
+  const std::string above = report_of({}, messages(kHtmlMessageRows + 1));
+  EXPECT_EQ(count(above, "<tr id=\"frame-"), 0u);
+  EXPECT_NE(above.find("more than the " + std::to_string(kHtmlMessageRows)), std::string::npos);
+}
+
+TEST(HtmlReport, SecretsOnlyWithShowKeys) {
+  const auto context = [](HtmlReport& r) {
+    ContextRecord c;
+    c.name = "k<1>";
+    c.master_secret = {0x5e, 0xc7, 0xe7, 0x5e, 0xc7, 0xe7};
+    c.master_salt = {0x5a, 0x17, 0x5a, 0x17};
+    r.on_context(c);
+  };
+  const std::string hidden = report_of({}, context);
+  EXPECT_EQ(hidden.find("5ec7e75ec7e7"), std::string::npos);
+  EXPECT_EQ(hidden.find("5a175a17"), std::string::npos);
+  EXPECT_NE(hidden.find("k&lt;1&gt;"), std::string::npos);
+  HtmlReportOptions show_keys;
+  show_keys.show_keys = true;
+  const std::string shown = report_of(show_keys, context);
+  EXPECT_NE(shown.find("5ec7e75ec7e7"), std::string::npos);
+  EXPECT_NE(shown.find("5a175a17"), std::string::npos);
 }
 
 }  // namespace
