@@ -194,8 +194,9 @@ std::vector<std::string> DecryptionAdvice::lines() const {
   // A key entry was used if it, or a context derived from it, opened something: derived
   // contexts are named after it ("k:1/id-update#1", "k:1/kudos#1/new", "k:1/idctx:ab").
   // The names that start with `name` follow it in the set's order.
+  const std::set<std::string> opened(opened_.begin(), opened_.end());
   const auto used = [&](const std::string& name) {
-    for (auto it = opened_.lower_bound(name); it != opened_.end() && it->compare(0, name.size(), name) == 0; ++it) {
+    for (auto it = opened.lower_bound(name); it != opened.end() && it->compare(0, name.size(), name) == 0; ++it) {
       if (it->size() == name.size() || (*it)[name.size()] == '/') return true;
     }
     return false;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -57,7 +58,9 @@ class DecryptionAdvice : public EventSink {
   std::map<std::string, ContextRecord> key_contexts_;                     // from the key files, by name
   std::map<std::string, std::string> variant_of_;  // ID Context variant -> its key context
   std::vector<std::string> key_order_;
-  std::set<std::string> opened_;  // names of the contexts that opened something
+  // Names of the contexts that opened something: looked up for nearly every message (its
+  // context seldom equals the one before with thousands of contexts), so hashed, not a tree.
+  std::unordered_set<std::string> opened_;
   std::string last_opened_;       // most messages share their predecessor's context: one compare
 };
 
