@@ -67,7 +67,10 @@ bool run_scale(const ScaleOptions& o, ScaleResult& r, std::string* error) {
     c.role = Role::Client;
     s.role = Role::Server;
     c.material = s.material = m;
-    c.sender_id = s.recipient_id = Bytes{static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    // Two bytes up to 65,536 pairs, three above: every client has an ID of its own.
+    c.sender_id = s.recipient_id = i < 0x10000 ? Bytes{static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}
+                                               : Bytes{static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
+                                                       static_cast<std::uint8_t>(i)};
     c.recipient_id = s.sender_id = Bytes{0x00};
     c.host = numbered_host(o.ipv6, 1, i, static_cast<std::uint16_t>(49152 + rng.below(16384)));
     s.host = numbered_host(o.ipv6, 0, i / kPairsPerServer, 5683);
