@@ -41,8 +41,12 @@ struct AnalyzerConfig {
 
 struct Engine;
 
+// Key entries shared by the analyses of several captures, not copied for each.
+using SharedKeys = std::shared_ptr<const std::vector<KeyEntry>>;
+
 class Analyzer {
  public:
+  Analyzer(AnalyzerConfig config, SharedKeys keys, EventSink& sink);
   Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;

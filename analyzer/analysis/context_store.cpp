@@ -53,8 +53,7 @@ void ContextStore::index(ContextSlot* slot, const Bytes& id) {
 
 ContextSlot& ContextStore::add(ContextSlot slot) {
   slot.id = static_cast<std::uint32_t>(slots_.size() + 1);
-  slots_.push_back(std::make_unique<ContextSlot>(std::move(slot)));
-  ContextSlot* s = slots_.back().get();
+  ContextSlot* s = &slots_.emplace_back(std::move(slot));
   index(s, s->client_id);
   if (s->server_id != s->client_id) index(s, s->server_id);
   return *s;

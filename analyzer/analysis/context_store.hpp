@@ -60,7 +60,7 @@ class ContextStore {
   void index(ContextSlot* slot, const Bytes& id);
   void grow();
 
-  std::deque<std::unique_ptr<ContextSlot>> slots_;
+  std::deque<ContextSlot> slots_;  // a deque: slots never move
   std::vector<KidEntry> by_kid_;
   std::size_t kids_ = 0;
   std::vector<std::vector<ContextSlot*>> older_;  // the other slots of a kid, oldest first

@@ -30,14 +30,14 @@
 namespace oidu {
 
 struct Engine final : TrackerHost, IdContextVariants {
-  Engine(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink);
+  Engine(AnalyzerConfig config, SharedKeys keys, EventSink& sink);
 
   AnalyzerConfig config;
-  std::vector<KeyEntry> keys;
+  SharedKeys keys;  // associations point into it
   EventSink& sink;
   Summary summary;
   ContextStore store;
-  std::vector<std::unique_ptr<Association>> associations;
+  std::deque<Association> associations;  // a deque: associations never move
   ExchangeTable exchanges;
   KudosTracker kudos{*this};
   ContextResolver resolver{store, exchanges, kudos, *this};
@@ -51,6 +51,7 @@ struct Engine final : TrackerHost, IdContextVariants {
   // Buffers reused from message to message, so the hot path does not allocate.
   MessageRecord record;        // the message being analysed
   CoapMessage coap_buffer;     // its CoAP message
+  ContextRecord context_buffer;  // the context being reported
   // Contexts not yet handed to the sink, oldest first, with the frame that made each
   // known: a context from a key file is reported once the traffic has shown which peer
   // is the client (its Sender IDs may be swapped until then), and later ones wait behind

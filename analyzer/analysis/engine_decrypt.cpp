@@ -33,9 +33,25 @@ void Engine::report_settled_contexts(bool all) {
     const auto [slot, frame] = unreported_contexts.front();
     if (!all && !slot->association->oriented) return;
     const ContextMaterial& m = slot->context->material();
-    sink.on_context(ContextRecord{slot->name, slot->origin(), slot->parent ? slot->parent->name : std::string(), slot->client_id, slot->server_id, m.aead,
-                                  hkdf_name(m.hkdf), m.id_context, m.master_secret, m.master_salt,
-                                  frame});
+    // Filled in place: the strings and byte vectors keep their capacity from one
+    // context to the next (a key file of 100,000 contexts reports them all).
+    ContextRecord& c = context_buffer;
+    c.name = slot->name;
+    c.origin = slot->origin();
+    if (slot->parent) {
+      c.parent = slot->parent->name;
+    } else {
+      c.parent.clear();
+    }
+    c.client_id = slot->client_id;
+    c.server_id = slot->server_id;
+    c.aead = m.aead;
+    c.hkdf = hkdf_name(m.hkdf);
+    c.id_context = m.id_context;
+    c.master_secret = m.master_secret;
+    c.master_salt = m.master_salt;
+    c.frame = frame;
+    sink.on_context(c);
     unreported_contexts.pop_front();
   }
 }
@@ -79,6 +95,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
     rec.status = DecryptStatus::Decrypted;
     rec.problem.clear();
     rec.context = slot->name;
+    rec.context_id = slot->id;
     rec.context_origin = slot->origin();
     rec.inner_code = inner->code;
     rec.inner_options.clear();
@@ -119,6 +136,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
   rec.problem = u.problem;
   if (u.status == DecryptStatus::Malformed) {
     rec.context = u.contexts.front()->name;
+    rec.context_id = u.contexts.front()->id;
     diagnose(frame.number, rec.problem);
     return;
   }
@@ -148,9 +166,12 @@ Role Engine::settle_roles(ContextSlot& base, bool is_request, ByteView request_k
     // the first request.
     if (!same_bytes(base.client_id, request_kid)) std::swap(base.client_id, base.server_id);
     sender = Role::Client;
-    assoc.used_recipient_ids[0] = {base.server_id};
-    assoc.used_recipient_ids[1] = {base.client_id};
   }
+  // Nothing reads them before the first verified message: a key file of 100,000
+  // contexts makes no sets for the contexts that never talk.
+  const ContextSlot& key_slot = *assoc.slots.front();
+  assoc.used_recipient_ids[idx(Role::Client)] = {key_slot.server_id};
+  assoc.used_recipient_ids[idx(Role::Server)] = {key_slot.client_id};
   assoc.oriented = true;
   report_settled_contexts(false);
   return sender;

@@ -35,20 +35,18 @@ ProcedureRecord procedure_record(std::uint32_t id, ProcedureType type, Role init
   return rec;
 }
 
-Engine::Engine(AnalyzerConfig cfg, std::vector<KeyEntry> k, EventSink& s)
+Engine::Engine(AnalyzerConfig cfg, SharedKeys k, EventSink& s)
     : config(std::move(cfg)), keys(std::move(k)), sink(s) {
-  for (const auto& entry : keys) {
-    auto assoc = std::make_unique<Association>();
-    assoc->id = static_cast<std::uint32_t>(associations.size() + 1);
-    assoc->name = entry.name;
-    assoc->keys = &entry;
+  for (const auto& entry : *keys) {
+    Association& assoc = associations.emplace_back();
+    assoc.id = static_cast<std::uint32_t>(associations.size());
+    assoc.name = entry.name;
+    assoc.keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
-    ContextSlot& slot = add_slot(*assoc, entry.name, ContextKind::Keys, context,
+    ContextSlot& slot = add_slot(assoc, entry.name, ContextKind::Keys, std::move(context),
                                  entry.client_id, entry.server_id, 0, nullptr);
-    assoc->current = &slot;
-    assoc->used_recipient_ids[idx(Role::Client)].insert(entry.server_id);
-    assoc->used_recipient_ids[idx(Role::Server)].insert(entry.client_id);
-    associations.push_back(std::move(assoc));
+    assoc.current = &slot;
+    // Its used Recipient IDs are filled in when the roles are settled (settle_roles).
   }
 }
 
@@ -217,14 +215,16 @@ void Engine::process(const Frame& frame) {
 void Engine::finish() {
   id_updates.decide_all();
   for (auto& assoc : associations) {
-    id_updates.finish(*assoc, last_frame, last_time_us);
-    kudos.finish(*assoc);
+    id_updates.finish(assoc, last_frame, last_time_us);
+    kudos.finish(assoc);
   }
   report_settled_contexts(true);
 }
 
-Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink)
+Analyzer::Analyzer(AnalyzerConfig config, SharedKeys keys, EventSink& sink)
     : impl_(std::make_unique<Engine>(std::move(config), std::move(keys), sink)) {}
+Analyzer::Analyzer(AnalyzerConfig config, std::vector<KeyEntry> keys, EventSink& sink)
+    : Analyzer(std::move(config), std::make_shared<const std::vector<KeyEntry>>(std::move(keys)), sink) {}
 Analyzer::~Analyzer() = default;
 void Analyzer::process(const Frame& frame) { impl_->process(frame); }
 void Analyzer::process_batch(std::span<const Frame> frames) { impl_->process_batch(frames); }

@@ -27,16 +27,9 @@ std::string describe(const IdUpdateProcedure& p) { return peer_states_text(peer_
 
 }  // namespace
 
-IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) {
-  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
-  return by_association_[assoc.id];
-}
+IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) { return by_association_.of(assoc.id); }
 
-void IdUpdateTracker::prefetch(const Association& assoc) const {
-  if (assoc.id >= by_association_.size()) return;
-  const auto* bytes = reinterpret_cast<const char*>(&by_association_[assoc.id]);
-  for (std::size_t offset = 0; offset < sizeof(State); offset += 64) __builtin_prefetch(bytes + offset);
-}
+void IdUpdateTracker::prefetch(const Association& assoc) const { by_association_.prefetch(assoc.id); }
 
 void IdUpdateTracker::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
   IdUpdateProcedure* p = of(assoc).ongoing.get();
@@ -48,7 +41,8 @@ void IdUpdateTracker::decide_all() {
 }
 
 void IdUpdateTracker::finish(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
-  if (!of(assoc).ongoing) return;
+  const State* state = by_association_.find(assoc.id);
+  if (state == nullptr || !state->ongoing) return;
   check_timers(assoc, frame, now_us);
   if (const IdUpdateProcedure* p = of(assoc).ongoing.get()) {
     end(assoc, p->closing_request ? IdUpdateEnd::BothCompleted : IdUpdateEnd::CaptureEnded, 0);

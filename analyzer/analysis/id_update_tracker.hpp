@@ -12,6 +12,7 @@
 #include "analysis/observed.hpp"
 #include "analysis/outcome_rules.hpp"
 #include "analysis/record_queue.hpp"
+#include "analysis/sparse_table.hpp"
 #include "analysis/tracker_host.hpp"
 
 namespace oidu {
@@ -61,7 +62,7 @@ class IdUpdateTracker {
   const KudosTracker& kudos_;
   RecordQueue& records_;
   const AnalyzerConfig& config_;
-  std::vector<State> by_association_;    // indexed by association id
+  SparseTable<State> by_association_;
   std::vector<Association*> undecided_;  // associations with an undecided acknowledgement
 };
 

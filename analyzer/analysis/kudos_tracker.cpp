@@ -23,7 +23,7 @@ const KudosExecution* KudosTracker::running(const Association& assoc) const {
 }
 
 void KudosTracker::finish(Association& assoc) {
-  if (slot_of(assoc)) end(assoc, KudosEnd::CaptureEnded);
+  if (running(assoc)) end(assoc, KudosEnd::CaptureEnded);
 }
 
 ContextSlot& KudosTracker::context_for(Association& assoc, ContextSlot& base, Role sender, bool is_new,

@@ -42,16 +42,11 @@ bool same_ids(const ContextSlot& a, const ContextSlot& b) {
 
 }  // namespace
 
-NetworkWatch::History& NetworkWatch::of(const Association& assoc) {
-  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
-  return by_association_[assoc.id];
-}
+NetworkWatch::History& NetworkWatch::of(const Association& assoc) { return by_association_.of(assoc.id); }
 
 void NetworkWatch::prefetch(const Association& assoc) const {
-  if (assoc.id >= by_association_.size()) return;
   // Every cache line of the history: observe() reads the traffic, the pairs and the ring.
-  const auto* bytes = reinterpret_cast<const char*>(&by_association_[assoc.id]);
-  for (std::size_t offset = 0; offset < sizeof(History); offset += 64) __builtin_prefetch(bytes + offset);
+  by_association_.prefetch(assoc.id);
 }
 
 void NetworkWatch::start_switch(const Association& assoc, std::uint32_t procedure,

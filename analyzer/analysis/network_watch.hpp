@@ -13,6 +13,7 @@
 
 #include "analysis/finding_reporter.hpp"
 #include "analysis/observed.hpp"
+#include "analysis/sparse_table.hpp"
 
 namespace oidu {
 
@@ -65,7 +66,7 @@ class NetworkWatch {
   History& of(const Association& assoc);
   static void remember(PeerTraffic& t, const Observed& m);
 
-  std::vector<History> by_association_;  // indexed by association id
+  SparseTable<History> by_association_;
 };
 
 }  // namespace oidu

@@ -56,8 +56,7 @@ void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
 }  // namespace
 
 NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::uint64_t table_key) {
-  if (context_id >= recent_by_context_.size()) recent_by_context_.resize(context_id + 1);
-  RecentHistories& cache = recent_by_context_[context_id];
+  RecentHistories& cache = recent_by_context_.of(context_id);
   auto cached = std::find_if(cache.entries.begin(), cache.entries.end(),
                              [&](const auto& c) { return c.second && c.first == table_key; });
   if (cached == cache.entries.end()) {
@@ -70,12 +69,13 @@ NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::u
 }
 
 void NonceTracker::prefetch_entry(std::uint32_t context_id) const {
-  if (context_id < recent_by_context_.size()) __builtin_prefetch(&recent_by_context_[context_id]);
+  recent_by_context_.prefetch(context_id);
 }
 
 void NonceTracker::prefetch_histories(std::uint32_t context_id) const {
-  if (context_id >= recent_by_context_.size()) return;
-  for (const auto& [key, history] : recent_by_context_[context_id].entries) {
+  const RecentHistories* cache = recent_by_context_.find(context_id);
+  if (cache == nullptr) return;
+  for (const auto& [key, history] : cache->entries) {
     if (history != nullptr) __builtin_prefetch(history);
   }
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/finding_reporter.hpp"
+#include "analysis/sparse_table.hpp"
 #include "core/bytes.hpp"
 
 namespace oidu {
@@ -49,7 +50,7 @@ class NonceTracker {
   PivHistory& history(std::uint32_t context_id, std::uint64_t table_key);
 
   std::unordered_map<std::uint64_t, PivHistory> histories_;  // fingerprint(key, nonce id); never erased
-  std::vector<RecentHistories> recent_by_context_;          // indexed by context id
+  SparseTable<RecentHistories> recent_by_context_;          // by context id
 };
 
 }  // namespace oidu

@@ -144,6 +144,7 @@ void reset_keeping_capacity(MessageRecord& m) {
   m.kudos.reset();
   m.status = DecryptStatus::NotOscore;
   m.context.clear();
+  m.context_id = 0;
   m.context_origin.reset();
   m.inner_code.reset();
   m.inner_options.clear();

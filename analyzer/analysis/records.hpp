@@ -142,6 +142,7 @@ struct MessageRecord {
 
   DecryptStatus status = DecryptStatus::NotOscore;
   std::string context;         // name of the context that opened it
+  std::uint32_t context_id = 0;  // and its number in this capture's analysis (1, 2, ...)
   std::optional<ContextOrigin> context_origin;  // set with `context`
   std::optional<std::uint8_t> inner_code;
   std::vector<OptionRecord> inner_options;

@@ -78,8 +78,8 @@ struct Input {
 
 class Run {
  public:
-  Run(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys, bool several, bool streaming)
-      : o_(o), keys_(keys), streaming_(streaming), advice_(!o.key_files.empty()), config_(analyzer_config(o)) {
+  Run(const AnalyzeOptions& o, SharedKeys keys, bool several, bool streaming)
+      : o_(o), keys_(std::move(keys)), streaming_(streaming), advice_(*keys_), config_(analyzer_config(o)) {
     // Output files first: a report may write its first bytes as it is made. Until
     // open_outputs() has said so, nothing is written where it cannot go.
     out_ = open_file(o.output, output_file_);
@@ -253,7 +253,7 @@ class Run {
   }
 
   const AnalyzeOptions& o_;
-  const std::vector<KeyEntry>& keys_;
+  SharedKeys keys_;
   bool streaming_;
   DecryptionAdvice advice_;
   AnalyzerConfig config_;
@@ -271,7 +271,7 @@ class Run {
   bool read_error_ = false;
 };
 
-int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
+int run_live(const AnalyzeOptions& o, SharedKeys keys) {
   LiveOptions live_options{o.interface, o.filter.empty() ? default_live_filter(o.ports) : o.filter, o.count,
                            o.duration};
   std::string error;
@@ -283,7 +283,7 @@ int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
   catch_stop_signals();
   // The line a script (or a test) waits for before it sends.
   std::cerr << "oscore-idu: capturing on " << o.interface << " (filter: " << live->filter() << ")" << std::endl;
-  Run run(o, keys, false, true);
+  Run run(o, std::move(keys), false, true);
   if (!run.open_outputs() || !run.open_export()) return 2;
   run.analyze(Input{"live:" + o.interface, nullptr, live.get()});
   return run.finish(false);
@@ -292,9 +292,10 @@ int run_live(const AnalyzeOptions& o, const std::vector<KeyEntry>& keys) {
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& o) {
-  const auto keys = load_keys(o.key_files);
-  if (!keys) return 2;
-  if (!o.interface.empty()) return run_live(o, *keys);
+  auto loaded = load_keys(o.key_files);
+  if (!loaded) return 2;
+  auto keys = std::make_shared<const std::vector<KeyEntry>>(std::move(*loaded));
+  if (!o.interface.empty()) return run_live(o, std::move(keys));
   OpenedCaptures opened = open_captures(o.captures);
   if (opened.readers.empty()) return 2;
   bool from_stdin = false;
@@ -302,7 +303,7 @@ int run_analyze(const AnalyzeOptions& o) {
   if (from_stdin) catch_stop_signals();
   // The layout follows what was asked for, not what could be opened, so that tools
   // reading the JSON see the same shape whichever file is broken today.
-  Run run(o, *keys, o.captures.size() > 1, from_stdin);
+  Run run(o, std::move(keys), o.captures.size() > 1, from_stdin);
   if (!run.open_outputs() || !run.open_export()) return 2;
   for (auto& reader : opened.readers) run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr});
   return run.finish(opened.unusable > 0);

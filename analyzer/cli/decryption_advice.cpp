@@ -54,18 +54,25 @@ std::string DecryptionAdvice::where_text(const Where& w) const {
   return text;
 }
 
+bool DecryptionAdvice::is_key_context(const std::string& name) const {
+  return std::any_of(keys_.begin(), keys_.end(), [&](const KeyEntry& k) { return k.name == name; });
+}
+
 void DecryptionAdvice::on_context(const ContextRecord& c) {
-  if (c.origin.kind == ContextKind::Keys && key_contexts_.emplace(c.name, c).second) key_order_.push_back(c.name);
-  // An ID Context variant of a key entry fails or opens for that entry.
-  if (c.origin.kind == ContextKind::IdContext && key_contexts_.count(c.parent)) variant_of_[c.name] = c.parent;
+  // An ID Context variant of a key entry fails or opens for that entry. Rare (a peer
+  // that sends a kid context the key file lacks), so a scan of the keys will do.
+  if (c.origin.kind == ContextKind::IdContext && !variant_of_.count(c.name) && is_key_context(c.parent)) {
+    variant_of_[c.name] = c.parent;
+  }
 }
 
 void DecryptionAdvice::on_message(const MessageRecord& m) {
   if (!m.oscore || m.status == DecryptStatus::Duplicate || m.status == DecryptStatus::Malformed) return;
   ++oscore_;
   if (m.status == DecryptStatus::Decrypted) {
-    if (m.context != last_opened_) {
-      last_opened_ = m.context;
+    if (m.context_id >= opened_in_capture_.size()) opened_in_capture_.resize(2 * (m.context_id + 1), false);
+    if (!opened_in_capture_[m.context_id]) {
+      opened_in_capture_[m.context_id] = true;
       opened_.insert(m.context);
     }
     return;
@@ -97,16 +104,8 @@ void DecryptionAdvice::on_message(const MessageRecord& m) {
   note(other_reasons_[m.problem.empty() ? std::string(decrypt_status_name(m.status)) : m.problem], m);
 }
 
-std::string DecryptionAdvice::try_variations(const std::string& name, const MessageRecord& request) const {
-  const auto it = key_contexts_.find(name);
-  if (it == key_contexts_.end()) return {};
-  const ContextRecord& c = it->second;
-  ContextMaterial given;
-  given.master_secret = c.master_secret;
-  given.master_salt = c.master_salt;
-  given.id_context = c.id_context;
-  given.aead = c.aead;
-  given.hkdf = hkdf_by_name(c.hkdf).value_or(HkdfHash::Sha256);
+std::string DecryptionAdvice::try_variations(const KeyEntry& key, const MessageRecord& request) const {
+  const ContextMaterial& given = key.material;
 
   struct Variation {
     std::string verdict;
@@ -158,7 +157,7 @@ std::vector<std::string> DecryptionAdvice::lines() const {
   if (closed_ == 0) return out;
   out.push_back(std::to_string(closed_) + " of " + std::to_string(oscore_) + " OSCORE messages could not be decrypted:");
   // Without keys the kids are still worth listing: they say which contexts to look for.
-  if (!keys_given_) out.push_back("  no key file was given: add one with -k FILE");
+  if (keys_.empty()) out.push_back("  no key file was given: add one with -k FILE");
   // In the order they were first seen; a peer that changes its kid context on every
   // message (RFC 8613 B.2) would otherwise fill the screen.
   std::vector<std::pair<const Where*, std::string>> unknown;
@@ -171,6 +170,10 @@ std::vector<std::string> DecryptionAdvice::lines() const {
   for (std::size_t i = 0; i < unknown.size() && i < kMaxUnknownKids; ++i) out.push_back(unknown[i].second);
   if (unknown.size() > kMaxUnknownKids) {
     out.push_back("  ... and " + std::to_string(unknown.size() - kMaxUnknownKids) + " more kids or kid contexts without a key");
+  }
+  std::map<std::string_view, const KeyEntry*> key_by_name;
+  if (!failures_.empty()) {
+    for (const KeyEntry& k : keys_) key_by_name.emplace(k.name, &k);
   }
   for (const auto& [name, failure] : failures_) {
     std::string text = "  " + name + " fails verification on ";
@@ -186,7 +189,11 @@ std::vector<std::string> DecryptionAdvice::lines() const {
     if (!failure.hint.empty()) {
       text += ": " + failure.hint;
     } else if (failure.request) {
-      if (const std::string verdict = try_variations(name, *failure.request); !verdict.empty()) text += ": " + verdict;
+      const auto key = key_by_name.find(name);
+      if (key != key_by_name.end()) {
+        if (const std::string verdict = try_variations(*key->second, *failure.request); !verdict.empty())
+          text += ": " + verdict;
+      }
     }
     out.push_back(text);
   }
@@ -201,12 +208,15 @@ std::vector<std::string> DecryptionAdvice::lines() const {
     }
     return false;
   };
+  // Nothing opened with such an entry, so the engine never turned its IDs round: they
+  // are as the key file has them.
   std::string idle;
-  for (const std::string& name : key_order_) {
-    const ContextRecord& c = key_contexts_.at(name);
-    if (used(name)) continue;
-    idle += (idle.empty() ? "" : ", ") + name + " (Sender IDs " + id_text(c.client_id) + " and " +
-            id_text(c.server_id) + (c.id_context ? ", ID Context " + id_text(*c.id_context) : "") + ")";
+  std::unordered_set<std::string_view> listed;  // two JSON entries may share a name
+  for (const KeyEntry& k : keys_) {
+    if (used(k.name) || !listed.insert(k.name).second) continue;
+    const auto& id_context = k.material.id_context;
+    idle += (idle.empty() ? "" : ", ") + k.name + " (Sender IDs " + id_text(k.client_id) + " and " +
+            id_text(k.server_id) + (id_context ? ", ID Context " + id_text(*id_context) : "") + ")";
   }
   if (!idle.empty()) out.push_back("  key contexts that opened nothing: " + idle);
   return out;

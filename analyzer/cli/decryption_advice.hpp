@@ -17,9 +17,13 @@ namespace oidu {
 
 class DecryptionAdvice : public EventSink {
  public:
-  explicit DecryptionAdvice(bool keys_given) : keys_given_(keys_given) {}
+  // `keys`: the key files' entries, which outlive the advice (none: no key file given).
+  explicit DecryptionAdvice(const std::vector<KeyEntry>& keys) : keys_(keys) {}
   // Names the capture the next records come from (in the advice's "first frame N in FILE").
-  void begin_capture(const std::string& label) { capture_ = label; }
+  void begin_capture(const std::string& label) {
+    capture_ = label;
+    opened_in_capture_.clear();
+  }
 
   void on_message(const MessageRecord& m) override;
   void on_context(const ContextRecord& c) override;
@@ -46,22 +50,21 @@ class DecryptionAdvice : public EventSink {
   std::string where_text(const Where& w) const;
   // What the trial decryptions of `request` suggest. Run at the end: the engine reports
   // a key file's contexts only once it knows which peer is the client, or at finish().
-  std::string try_variations(const std::string& context, const MessageRecord& request) const;
+  std::string try_variations(const KeyEntry& key, const MessageRecord& request) const;
+  bool is_key_context(const std::string& name) const;
 
-  bool keys_given_;
+  const std::vector<KeyEntry>& keys_;
   std::string capture_;
   std::uint64_t oscore_ = 0, closed_ = 0;
   std::uint64_t sightings_ = 0;
   std::map<std::pair<Bytes, std::optional<Bytes>>, Where> unknown_kids_;  // (kid, kid context)
   std::map<std::string, Failure> failures_;                              // by key context
   std::map<std::string, Where> other_reasons_;                           // problem text
-  std::map<std::string, ContextRecord> key_contexts_;                     // from the key files, by name
   std::map<std::string, std::string> variant_of_;  // ID Context variant -> its key context
-  std::vector<std::string> key_order_;
-  // Names of the contexts that opened something: looked up for nearly every message (its
-  // context seldom equals the one before with thousands of contexts), so hashed, not a tree.
+  // Names of the contexts that opened something, each added once per capture: a flag by
+  // context number says whether it already is, so a message costs no string hash.
   std::unordered_set<std::string> opened_;
-  std::string last_opened_;       // most messages share their predecessor's context: one compare
+  std::vector<bool> opened_in_capture_;
 };
 
 }  // namespace oidu

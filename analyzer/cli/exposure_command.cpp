@@ -38,8 +38,9 @@ class ExposureSink : public EventSink {
 };
 
 int run_exposure(const ExposureOptions& o) {
-  const auto keys = load_keys(o.key_files);
-  if (!keys) return 2;
+  auto loaded = load_keys(o.key_files);
+  if (!loaded) return 2;
+  const auto keys = std::make_shared<const std::vector<KeyEntry>>(std::move(*loaded));
   // Open every capture first: an unusable file fails the run before any output (each
   // capture's links are judged against the others', so a missing one changes them all).
   OpenedCaptures opened = open_captures(o.captures);
@@ -58,7 +59,7 @@ int run_exposure(const ExposureOptions& o) {
     std::optional<exposure::Truth> truth;
     if (!o.key_files.empty()) truth.emplace();
     ExposureSink sink(observer, truth ? &*truth : nullptr);
-    Analyzer analyzer(config, *keys, sink);
+    Analyzer analyzer(config, keys, sink);
     FrameBatch batch;
     while (reader->next_batch(batch)) analyzer.process_batch(batch.frames());
     if (!reader->error().empty()) {

@@ -45,8 +45,9 @@ std::optional<std::vector<KeyEntry>> load_keys(const std::vector<std::string>& p
     }
     for (auto& entry : loaded.entries) {
       // A name the reader made up is "<path>:<line>"; a JSON "name" is kept as written.
-      if (entry.name.size() > path.size() && entry.name.compare(0, path.size() + 1, path + ":") == 0) {
-        entry.name = names[i] + entry.name.substr(path.size());
+      if (entry.name.size() > path.size() && entry.name.compare(0, path.size(), path) == 0 &&
+          entry.name[path.size()] == ':') {
+        entry.name.replace(0, path.size(), names[i]);
       }
       keys.push_back(std::move(entry));
     }

@@ -89,19 +89,29 @@ Bytes derivation_info(ByteView id, const std::optional<Bytes>& id_context, int a
   return out;
 }
 
-Bytes derive_key(const ContextMaterial& m, ByteView id) {
+namespace {
+
+// RFC 8613 3.2.1 with the extract step done: every key and IV of a context expands the
+// same PRK = HKDF-Extract(Master Salt, Master Secret).
+Bytes prk_of(const ContextMaterial& m) { return hkdf_extract(m.hkdf, m.master_salt, m.master_secret); }
+
+Bytes expand_key(const ContextMaterial& m, ByteView prk, ByteView id) {
   const AeadInfo* alg = aead_by_id(m.aead);
-  if (alg == nullptr) return {};
-  const Bytes info = derivation_info(id, m.id_context, m.aead, "Key", alg->key_len);
-  return hkdf(m.hkdf, m.master_salt, m.master_secret, info, alg->key_len);
+  if (alg == nullptr || prk.empty()) return {};
+  return hkdf_expand(m.hkdf, prk, derivation_info(id, m.id_context, m.aead, "Key", alg->key_len), alg->key_len);
 }
 
-Bytes derive_common_iv(const ContextMaterial& m) {
+Bytes expand_common_iv(const ContextMaterial& m, ByteView prk) {
   const AeadInfo* alg = aead_by_id(m.aead);
-  if (alg == nullptr) return {};
-  const Bytes info = derivation_info({}, m.id_context, m.aead, "IV", alg->nonce_len);
-  return hkdf(m.hkdf, m.master_salt, m.master_secret, info, alg->nonce_len);
+  if (alg == nullptr || prk.empty()) return {};
+  return hkdf_expand(m.hkdf, prk, derivation_info({}, m.id_context, m.aead, "IV", alg->nonce_len), alg->nonce_len);
 }
+
+}  // namespace
+
+Bytes derive_key(const ContextMaterial& m, ByteView id) { return expand_key(m, prk_of(m), id); }
+
+Bytes derive_common_iv(const ContextMaterial& m) { return expand_common_iv(m, prk_of(m)); }
 
 Bytes aead_nonce(ByteView common_iv, ByteView id_piv, ByteView piv) {
   std::array<std::uint8_t, kMaxNonceLength> buf{};
@@ -129,8 +139,13 @@ SecurityContext::SecurityContext(ContextMaterial material)
 }
 
 const Bytes& SecurityContext::common_iv() const {
-  if (common_iv_.empty()) common_iv_ = derive_common_iv(material_);
+  if (common_iv_.empty()) common_iv_ = expand_common_iv(material_, prk());
   return common_iv_;
+}
+
+const Bytes& SecurityContext::prk() const {
+  if (prk_.empty()) prk_ = prk_of(material_);
+  return prk_;
 }
 
 std::size_t SecurityContext::max_id_length() const { return alg_->nonce_len - 1 - kPivLength; }
@@ -140,7 +155,7 @@ SecurityContext::Keys& SecurityContext::keys(ByteView sender_id) {
   for (auto& [word, k] : keys_) {
     if (word == packed && (sender_id.size() <= kPackedExactLength || same_bytes(k->id, sender_id))) return *k;
   }
-  Bytes raw = derive_key(material_, sender_id);
+  Bytes raw = expand_key(material_, prk(), sender_id);
   AeadKey key(*alg_, raw);
   const std::uint64_t digest = fnv1a(raw);
   keys_.emplace_back(packed, std::make_unique<Keys>(Keys{Bytes(sender_id.begin(), sender_id.end()), std::move(raw),

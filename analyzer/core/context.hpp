@@ -92,10 +92,12 @@ class SecurityContext {
   };
   Keys& keys(ByteView sender_id);
   ByteView nonce_iv(const AeadInputs& in) const;
+  const Bytes& prk() const;  // HKDF-Extract(Master Salt, Master Secret), on first use
 
   ContextMaterial material_;
   const AeadInfo* alg_;
   mutable Bytes common_iv_;   // empty until common_iv() derives it (never empty after)
+  mutable Bytes prk_;         // empty until prk() extracts it
   // A context has two Sender IDs (a few more when one side's IDs are tried both ways),
   // so a short list scanned in place beats any tree. Each entry leads with its ID packed
   // into a word (exact up to 7 bytes), so the scan compares words and touches only the

@@ -3,13 +3,13 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <climits>
+#include <initializer_list>
 
 namespace oidu {
 
@@ -55,11 +55,6 @@ const EVP_CIPHER* cipher_for(const AeadInfo& alg) {
   return nullptr;
 }
 
-EVP_KDF* hkdf_kdf() {
-  static EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
-  return kdf;
-}
-
 std::string lower_trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -83,33 +78,85 @@ const unsigned char* nonnull(ByteView v) {
 
 std::size_t hash_len(HkdfHash hash) { return hash == HkdfHash::Sha256 ? 32 : 64; }
 
-Bytes run_hkdf(HkdfHash hash, int mode, ByteView salt, ByteView key, ByteView info, std::size_t length) {
-  EVP_KDF* kdf = hkdf_kdf();
-  if (kdf == nullptr || length == 0) return {};
-  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
-  if (ctx == nullptr) return {};
-  char digest[] = "SHA256";
-  char digest512[] = "SHA512";
-  OSSL_PARAM params[6];
-  std::size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, hash == HkdfHash::Sha256 ? digest : digest512, 0);
-  params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(nonnull(key)), key.size());
-  // Leaving the salt out gives HMAC a zero-length key, which RFC 2104 pads to the same
-  // block as RFC 5869's zero-filled default salt.
-  if (!salt.empty())
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<unsigned char*>(salt.data()), salt.size());
-  if (!info.empty())
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<unsigned char*>(info.data()), info.size());
-  params[n] = OSSL_PARAM_construct_end();
+// HMAC (RFC 2104) through one EVP_MAC context per thread and hash, keyed anew for each
+// call: EVP_KDF's HKDF fetches HMAC and the digest again on every derivation, which
+// cost more than the AEAD when a capture names thousands of contexts.
+class Hmac {
+ public:
+  explicit Hmac(HkdfHash hash) {
+    static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac == nullptr) return;
+    ctx_ = EVP_MAC_CTX_new(mac);
+    char digest[] = "SHA256";
+    char digest512[] = "SHA512";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, hash == HkdfHash::Sha256 ? digest : digest512, 0),
+        OSSL_PARAM_construct_end()};
+    if (ctx_ != nullptr && EVP_MAC_CTX_set_params(ctx_, params) != 1) {
+      EVP_MAC_CTX_free(ctx_);
+      ctx_ = nullptr;
+    }
+  }
+  ~Hmac() { EVP_MAC_CTX_free(ctx_); }
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+
+  // HMAC(key, parts...) into `out` (the hash length); false on an OpenSSL error.
+  bool mac(ByteView key, std::initializer_list<ByteView> parts, std::uint8_t* out, std::size_t out_size) {
+    // A null key would make OpenSSL reuse the previous call's key.
+    if (ctx_ == nullptr || EVP_MAC_init(ctx_, nonnull(key), key.size(), nullptr) != 1) return false;
+    for (ByteView part : parts) {
+      if (!part.empty() && EVP_MAC_update(ctx_, part.data(), part.size()) != 1) return false;
+    }
+    std::size_t written = 0;
+    return EVP_MAC_final(ctx_, out, &written, out_size) == 1 && written == out_size;
+  }
+
+ private:
+  EVP_MAC_CTX* ctx_ = nullptr;
+};
+
+Hmac& hmac_for(HkdfHash hash) {
+  thread_local Hmac sha256(HkdfHash::Sha256), sha512(HkdfHash::Sha512);
+  return hash == HkdfHash::Sha256 ? sha256 : sha512;
+}
+
+constexpr std::size_t kMaxHashLen = 64;
+
+}  // namespace
+
+// RFC 5869 2.2; an empty salt is HashLen zero bytes, which HMAC pads to the same block
+// as a zero-length key.
+Bytes hkdf_extract(HkdfHash hash, ByteView salt, ByteView ikm) {
+  Bytes prk(hash_len(hash));
+  if (!hmac_for(hash).mac(salt, {ikm}, prk.data(), prk.size())) return {};
+  return prk;
+}
+
+// RFC 5869 2.3: T(i) = HMAC(PRK, T(i-1) | info | i), at most 255 blocks.
+Bytes hkdf_expand(HkdfHash hash, ByteView prk, ByteView info, std::size_t length) {
+  const std::size_t n = hash_len(hash);
+  if (length == 0 || length > 255 * n) return {};
+  Hmac& h = hmac_for(hash);
   Bytes out(length);
-  const bool ok = EVP_KDF_derive(ctx, out.data(), out.size(), params) == 1;
-  EVP_KDF_CTX_free(ctx);
-  if (!ok) return {};
+  std::array<std::uint8_t, kMaxHashLen> block{};
+  std::size_t done = 0;
+  for (std::uint8_t i = 1; done < length; ++i) {
+    const std::uint8_t counter[] = {i};
+    const ByteView previous = i == 1 ? ByteView{} : ByteView(block.data(), n);
+    if (!h.mac(prk, {previous, info, ByteView(counter, 1)}, block.data(), n)) return {};
+    const std::size_t take = std::min(n, length - done);
+    std::copy_n(block.begin(), take, out.begin() + static_cast<std::ptrdiff_t>(done));
+    done += take;
+  }
   return out;
 }
 
-}  // namespace
+Bytes hkdf(HkdfHash hash, ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
+  if (length == 0) return {};
+  const Bytes prk = hkdf_extract(hash, salt, ikm);
+  return prk.empty() ? Bytes{} : hkdf_expand(hash, prk, info, length);
+}
 
 const AeadInfo* aead_by_id(int cose_id) {
   for (const AeadInfo& a : kAeads)
@@ -144,18 +191,6 @@ std::optional<HkdfHash> hkdf_by_name(std::string_view name) {
 }
 
 const char* hkdf_name(HkdfHash hash) { return hash == HkdfHash::Sha256 ? "HKDF-SHA-256" : "HKDF-SHA-512"; }
-
-Bytes hkdf_extract(HkdfHash hash, ByteView salt, ByteView ikm) {
-  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, salt, ikm, {}, hash_len(hash));
-}
-
-Bytes hkdf_expand(HkdfHash hash, ByteView prk, ByteView info, std::size_t length) {
-  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXPAND_ONLY, {}, prk, info, length);
-}
-
-Bytes hkdf(HkdfHash hash, ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
-  return run_hkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, salt, ikm, info, length);
-}
 
 // One context per direction, each keyed once, on first use (an observer mostly only
 // opens, so the sealing context usually never exists): re-initialising with only a

@@ -1,6 +1,8 @@
 // Wireshark's OSCORE key table ("oscore_contexts" UAT file). The lexer follows
 // Wireshark's uat_load.l: fields are "quoted" (C-style escapes, \xNN, as uat_esc()
 // writes them) or bare, separated by commas; '#' starts a comment line.
+#include <array>
+
 #include "keys/key_fields.hpp"
 
 namespace oidu {
@@ -62,9 +64,17 @@ std::string unescape(std::string_view s) {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-// Splits one record into its fields; nullopt and `error` set when the line is malformed.
-std::optional<std::vector<std::string>> split_fields(std::string_view line, std::string* error) {
-  std::vector<std::string> fields;
+// One record's fields, as views into the line or, for a quoted field with escapes, into
+// `unescaped` (reused from line to line, so a key file of 100,000 lines does not allocate
+// for each field).
+struct Fields {
+  std::vector<std::string_view> views;
+  std::array<std::string, kFieldCount> unescaped;
+};
+
+// Splits one record into `f`; false and `error` set when the line is malformed.
+bool split_fields(std::string_view line, Fields& f, std::string* error) {
+  f.views.clear();
   std::size_t i = 0;
   auto skip_space = [&] {
     while (i < line.size() && is_space(line[i])) ++i;
@@ -73,48 +83,72 @@ std::optional<std::vector<std::string>> split_fields(std::string_view line, std:
     skip_space();
     if (i < line.size() && line[i] == '"') {
       const std::size_t start = ++i;
+      bool escaped = false;
       // A quote preceded by a backslash does not close the field (uat_load.l).
-      while (i < line.size() && line[i] != '"') i += (line[i] == '\\' && i + 1 < line.size()) ? 2 : 1;
-      if (i >= line.size()) {
-        *error = "field " + std::to_string(fields.size() + 1) + " has no closing quote";
-        return std::nullopt;
+      while (i < line.size() && line[i] != '"') {
+        escaped = escaped || line[i] == '\\';
+        i += (line[i] == '\\' && i + 1 < line.size()) ? 2 : 1;
       }
-      fields.push_back(unescape(line.substr(start, i - start)));
+      if (i >= line.size()) {
+        *error = "field " + std::to_string(f.views.size() + 1) + " has no closing quote";
+        return false;
+      }
+      const std::string_view raw = line.substr(start, i - start);
+      // Beyond the sixth field only the count matters (the record is rejected).
+      if (escaped && f.views.size() < kFieldCount) {
+        std::string& out = f.unescaped[f.views.size()];
+        out = unescape(raw);
+        f.views.push_back(out);
+      } else {
+        f.views.push_back(raw);
+      }
       ++i;
     } else {
       const std::size_t start = i;
       while (i < line.size() && line[i] != ',') ++i;
-      fields.emplace_back(keys_detail::trim(line.substr(start, i - start)));
+      f.views.push_back(keys_detail::trim(line.substr(start, i - start)));
     }
     skip_space();
-    if (i == line.size()) return fields;
+    if (i == line.size()) return true;
     if (line[i] != ',') {
       *error = std::string("unexpected character '") + line[i] + "' after field " +
-               std::to_string(fields.size());
-      return std::nullopt;
+               std::to_string(f.views.size());
+      return false;
     }
     ++i;
   }
 }
 
-std::optional<KeyEntry> parse_record(const std::vector<std::string>& f, std::string* error) {
+// The algorithm column is the same on nearly every line: its last text and value are
+// kept, so that the name is looked up once.
+struct AeadCache {
+  std::string text;
+  int aead = 0;
+};
+
+std::optional<KeyEntry> parse_record(const std::vector<std::string_view>& f, AeadCache& cache, std::string* error) {
   KeyEntry e;
   std::string why;
   auto hex = [&](std::size_t index) -> std::optional<Bytes> {
     return keys_detail::parse_hex_field(f[index], kFieldNames[index], &why);
   };
   auto client = hex(0), server = hex(1), secret = hex(2), salt = hex(3), id_context = hex(4);
-  auto aead = keys_detail::parse_aead(f[5], &why);
+  std::optional<int> aead;
+  if (cache.aead != 0 && f[5] == cache.text) {
+    aead = cache.aead;
+  } else if ((aead = keys_detail::parse_aead(f[5], &why))) {
+    cache = {std::string(f[5]), *aead};
+  }
   if (!client || !server || !secret || !salt || !id_context || !aead) {
     *error = why;
     return std::nullopt;
   }
-  e.client_id = *client;
-  e.server_id = *server;
-  e.material.master_secret = *secret;
-  e.material.master_salt = *salt;
+  e.client_id = std::move(*client);
+  e.server_id = std::move(*server);
+  e.material.master_secret = std::move(*secret);
+  e.material.master_salt = std::move(*salt);
   // The table has no way to say "empty ID Context": an empty field means none.
-  if (!id_context->empty()) e.material.id_context = *id_context;
+  if (!id_context->empty()) e.material.id_context = std::move(*id_context);
   e.material.aead = *aead;
   e.material.hkdf = HkdfHash::Sha256;  // the table has no HKDF column: RFC 8613's default
   return e;
@@ -125,27 +159,32 @@ std::optional<KeyEntry> parse_record(const std::vector<std::string>& f, std::str
 KeyLoadResult parse_wireshark_uat(std::string_view text, const std::string& origin) {
   KeyLoadResult result;
   result.format = KeyFileFormat::WiresharkUat;
-  for (const auto& line : keys_detail::split_lines(text)) {
+  const auto lines = keys_detail::split_lines(text);
+  result.entries.reserve(lines.size());
+  Fields fields;
+  AeadCache aead;
+  for (const auto& line : lines) {
     if (keys_detail::is_blank_or_comment(line.text)) continue;
-    const std::string where = at_line(origin, line.number);
+    std::string where = at_line(origin, line.number);
     std::string error;
-    auto fields = split_fields(line.text, &error);
-    if (fields && fields->size() != kFieldCount) {
+    bool ok = split_fields(line.text, fields, &error);
+    if (ok && fields.views.size() != kFieldCount) {
       error = "expected 6 fields (Sender ID, Recipient ID, Master Secret, Master Salt, "
-              "ID Context, Algorithm), found " + std::to_string(fields->size());
-      fields.reset();
+              "ID Context, Algorithm), found " + std::to_string(fields.views.size());
+      ok = false;
     }
     std::optional<KeyEntry> entry;
-    if (fields) entry = parse_record(*fields, &error);
+    if (ok) entry = parse_record(fields.views, aead, &error);
     if (!entry) {
       result.errors.push_back(where + ": " + error);
       continue;
     }
-    entry->name = where;
-    entry->origin = where;
     const auto problems = keys_detail::check_entry(*entry);
     for (const auto& p : problems) result.errors.push_back(where + ": " + p);
-    if (problems.empty()) result.entries.push_back(std::move(*entry));
+    if (!problems.empty()) continue;
+    entry->name = where;
+    entry->origin = std::move(where);
+    result.entries.push_back(std::move(*entry));
   }
   return result;
 }
