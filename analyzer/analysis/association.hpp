@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/context_store.hpp"
+#include "analysis/network_history.hpp"
 #include "analysis/records.hpp"
 
 namespace oidu {
@@ -82,6 +83,14 @@ struct AckWithoutOffer {
   std::array<Endpoint, 2> endpoints;
 };
 
+// The ID update tracker's state for one association (id_update_tracker.hpp).
+struct IdUpdateState {
+  std::unique_ptr<IdUpdateProcedure> ongoing;
+  std::uint32_t last = 0;                   // the latest one that ended
+  std::optional<Bytes> last_offers[2];      // its offers, for late acks
+  std::optional<AckWithoutOffer> ack_without_offer;
+};
+
 struct Association {
   std::uint32_t id = 0;
   std::string name;
@@ -95,6 +104,15 @@ struct Association {
   std::array<std::set<Bytes>, 2> failed_offers;
   std::array<bool, 2> lost_state{false, false};
   std::array<bool, 2> ran_fs_kudos{false, false};
+
+  // The trackers' own state, which only they read or write (mutable: they get the
+  // association as const where they do not change what it says). Kept in the
+  // association rather than in a table per tracker: the engine loads the association
+  // ahead of every message, and with thousands of them a table apiece was a cache
+  // miss apiece.
+  mutable IdUpdateState id_update_state;
+  mutable std::unique_ptr<KudosExecution> kudos_execution;  // the KUDOS tracker's, if one runs
+  mutable NetworkHistory network_history;
 
 };
 

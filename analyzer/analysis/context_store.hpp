@@ -16,6 +16,15 @@
 namespace oidu {
 
 struct Association;
+struct PivHistory;  // nonce_tracker.hpp
+
+// The nonce tracker's cache of the Partial IV histories this context's messages used
+// last, by table key: almost every message finds its history here without a lookup.
+// Kept in the slot, which the engine loads for every message anyway (nonce_tracker.hpp).
+struct RecentPivHistories {
+  std::array<std::pair<std::uint64_t, PivHistory*>, 4> entries{};
+  std::size_t next = 0;
+};
 
 struct ContextSlot {
   std::uint32_t id = 0;
@@ -27,6 +36,7 @@ struct ContextSlot {
   const ContextSlot* parent = nullptr;  // the context it was derived from (none for keys)
   std::uint32_t procedure = 0;  // the procedure that derived it (0 for keys)
   bool retired = false;         // replaced; kept for late messages until dropped
+  RecentPivHistories recent_nonces;  // only the nonce tracker reads or writes it
 
   ContextOrigin origin() const {
     return {kind, procedure, kind == ContextKind::IdContext ? context->material().id_context.value_or(Bytes{}) : Bytes{}};

@@ -120,7 +120,7 @@ void Engine::handle_oscore(MessageRecord& rec, const Frame& frame, const CoapMes
 
     Observed m{rec, frame, coap, option, *inner, assoc, *slot, sender, pending};
     id_updates.note_loss_of_state(m);
-    nonces.observe(NonceUse{frame.number, rec.procedure, slot->id, &slot->name, c.key_digest, c.nonce_id,
+    nonces.observe(NonceUse{frame.number, rec.procedure, &slot->recent_nonces, &slot->name, c.key_digest, c.nonce_id,
                             c.nonce_piv, coap.body.payload},
                    *this);
     kudos.observe(m, c.kudos_temp, c.kudos_new);

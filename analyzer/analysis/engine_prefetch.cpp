@@ -79,21 +79,17 @@ void Engine::process_batch(std::span<const Frame> frames) {
       contexts[i] = s->context.get();
       load(contexts[i]);
       if (s->association) {
-        load_all(s->association);
-        network.prefetch(*s->association);
-        kudos.prefetch(*s->association);
-        id_updates.prefetch(*s->association);
+        load_all(s->association);  // with the trackers' state of it
       }
       load(s->client_id.data());
       load(s->server_id.data());
-      nonces.prefetch_entry(s->id);
     }
     // Levels 4 to 7: the context's keys, down to the cipher contexts; from level 5 the
     // nonce histories the context's cache entry names.
     for (int step = 0; step < 4; ++step) {
       for (std::size_t i = 0; i < group.size(); ++i) {
         if (contexts[i]) contexts[i]->prefetch(step);
-        if (step == 1 && slots[i]) nonces.prefetch_histories(slots[i]->id);
+        if (step == 1 && slots[i]) NonceTracker::prefetch_histories(slots[i]->recent_nonces);
       }
     }
     for (const Frame& f : group) process(f);

@@ -27,9 +27,7 @@ std::string describe(const IdUpdateProcedure& p) { return peer_states_text(peer_
 
 }  // namespace
 
-IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) { return by_association_.of(assoc.id); }
-
-void IdUpdateTracker::prefetch(const Association& assoc) const { by_association_.prefetch(assoc.id); }
+IdUpdateTracker::State& IdUpdateTracker::of(const Association& assoc) { return assoc.id_update_state; }
 
 void IdUpdateTracker::kudos_succeeded(Association& assoc, ContextSlot& ctx_new) {
   IdUpdateProcedure* p = of(assoc).ongoing.get();
@@ -41,8 +39,7 @@ void IdUpdateTracker::decide_all() {
 }
 
 void IdUpdateTracker::finish(Association& assoc, std::uint64_t frame, std::int64_t now_us) {
-  const State* state = by_association_.find(assoc.id);
-  if (state == nullptr || !state->ongoing) return;
+  if (!of(assoc).ongoing) return;
   check_timers(assoc, frame, now_us);
   if (const IdUpdateProcedure* p = of(assoc).ongoing.get()) {
     end(assoc, p->closing_request ? IdUpdateEnd::BothCompleted : IdUpdateEnd::CaptureEnded, 0);

@@ -12,7 +12,6 @@
 #include "analysis/observed.hpp"
 #include "analysis/outcome_rules.hpp"
 #include "analysis/record_queue.hpp"
-#include "analysis/sparse_table.hpp"
 #include "analysis/tracker_host.hpp"
 
 namespace oidu {
@@ -37,18 +36,11 @@ class IdUpdateTracker {
   void decide_all();
   // The capture ended at `frame` / `now_us`.
   void finish(Association& assoc, std::uint64_t frame, std::int64_t now_us);
-  // Starts loading what observe() reads first for this association (group prefetch).
-  void prefetch(const Association& assoc) const;
 
  private:
   // Per association: the procedure under way, the one before, and an undecided ack.
-  struct State {
-    std::unique_ptr<IdUpdateProcedure> ongoing;
-    std::uint32_t last = 0;                   // the latest one that ended
-    std::optional<Bytes> last_offers[2];      // its offers, for late acks
-    std::optional<AckWithoutOffer> ack_without_offer;
-  };
-  State& of(const Association& assoc);
+  using State = IdUpdateState;
+  static State& of(const Association& assoc);
   void check_timers(Association& assoc, std::uint64_t frame, std::int64_t now_us);
   void end(Association& assoc, IdUpdateEnd end, std::uint64_t frame);
   // The message after an acknowledgement without an offer decides; true when it only
@@ -62,7 +54,6 @@ class IdUpdateTracker {
   const KudosTracker& kudos_;
   RecordQueue& records_;
   const AnalyzerConfig& config_;
-  SparseTable<State> by_association_;
   std::vector<Association*> undecided_;  // associations with an undecided acknowledgement
 };
 

@@ -13,13 +13,8 @@ std::array<PeerState, 2> kudos_states(const KudosExecution& k) {
 
 }  // namespace
 
-std::unique_ptr<KudosExecution>& KudosTracker::slot_of(const Association& assoc) {
-  if (assoc.id >= by_association_.size()) by_association_.resize(assoc.id + 1);
-  return by_association_[assoc.id];
-}
-
 const KudosExecution* KudosTracker::running(const Association& assoc) const {
-  return assoc.id < by_association_.size() ? by_association_[assoc.id].get() : nullptr;
+  return assoc.kudos_execution.get();
 }
 
 void KudosTracker::finish(Association& assoc) {

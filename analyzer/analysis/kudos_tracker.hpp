@@ -26,17 +26,12 @@ class KudosTracker {
   void observe(Observed& m, bool opened_with_temp, bool opened_with_new);
   // The capture ended.
   void finish(Association& assoc);
-  // Starts loading what observe() reads first for this association (group prefetch).
-  void prefetch(const Association& assoc) const {
-    if (assoc.id < by_association_.size()) __builtin_prefetch(&by_association_[assoc.id]);
-  }
 
  private:
-  std::unique_ptr<KudosExecution>& slot_of(const Association& assoc);
+  static std::unique_ptr<KudosExecution>& slot_of(const Association& assoc) { return assoc.kudos_execution; }
   void end(Association& assoc, KudosEnd end);
 
   TrackerHost& host_;
-  std::vector<std::unique_ptr<KudosExecution>> by_association_;  // indexed by association id
 };
 
 }  // namespace oidu

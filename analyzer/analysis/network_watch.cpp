@@ -42,12 +42,7 @@ bool same_ids(const ContextSlot& a, const ContextSlot& b) {
 
 }  // namespace
 
-NetworkWatch::History& NetworkWatch::of(const Association& assoc) { return by_association_.of(assoc.id); }
-
-void NetworkWatch::prefetch(const Association& assoc) const {
-  // Every cache line of the history: observe() reads the traffic, the pairs and the ring.
-  by_association_.prefetch(assoc.id);
-}
+NetworkWatch::History& NetworkWatch::of(const Association& assoc) { return assoc.network_history; }
 
 void NetworkWatch::start_switch(const Association& assoc, std::uint32_t procedure,
                                 const ContextSlot* old_slot, const ContextSlot* new_slot) {

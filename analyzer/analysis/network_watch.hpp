@@ -13,7 +13,6 @@
 
 #include "analysis/finding_reporter.hpp"
 #include "analysis/observed.hpp"
-#include "analysis/sparse_table.hpp"
 
 namespace oidu {
 
@@ -28,45 +27,13 @@ class NetworkWatch {
                     const ContextSlot* new_slot);
   // The procedure failed: its new IDs will not be used.
   void end_switch(const Association& assoc, std::uint32_t procedure);
-  // Starts loading what observe() reads for this association (group prefetch).
-  void prefetch(const Association& assoc) const;
 
  private:
-  // What one peer showed on the network under the IDs in use before a switch.
-  struct PeerTraffic {
-    std::optional<IpAddress> ip;
-    std::optional<MacAddress> mac;
-    std::optional<std::uint64_t> last_piv;
-    std::optional<std::uint16_t> last_mid;
-    std::optional<Bytes> kid_context;     // last kid context it sent in clear
-  };
-  // One switch from old IDs (CTX_A) to new IDs (CTX_B).
-  struct Switch {
-    std::uint32_t procedure = 0;
-    const ContextSlot* old_slot = nullptr;
-    const ContextSlot* new_slot = nullptr;
-    std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
-    std::array<PeerTraffic, 2> before;
-    std::array<bool, 2> seen_new{false, false};
-    std::array<bool, 2> seen_new_mid{false, false};
-    std::set<std::uint64_t> old_tokens;   // fingerprints of tokens used under the old IDs
-    bool switched = false;
-    std::set<std::string> reported;       // "<code>/<detail>": each leak once
-  };
-  // Network history of an association's current IDs, bounded.
-  struct History {
-    std::array<PeerTraffic, 2> traffic;
-    std::set<std::pair<IpAddress, IpAddress>> pairs;
-    // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
-    // the same however long it talks.
-    std::array<std::uint64_t, 16> recent_tokens{};
-    std::size_t next_token = 0;
-    std::vector<std::unique_ptr<Switch>> switches;
-  };
-  History& of(const Association& assoc);
+  using PeerTraffic = NetworkPeerTraffic;
+  using Switch = NetworkSwitch;
+  using History = NetworkHistory;
+  static History& of(const Association& assoc);
   static void remember(PeerTraffic& t, const Observed& m);
-
-  SparseTable<History> by_association_;
 };
 
 }  // namespace oidu

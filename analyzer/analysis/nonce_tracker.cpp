@@ -55,8 +55,7 @@ void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
 
 }  // namespace
 
-NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::uint64_t table_key) {
-  RecentHistories& cache = recent_by_context_.of(context_id);
+PivHistory& NonceTracker::history(RecentPivHistories& cache, std::uint64_t table_key) {
   auto cached = std::find_if(cache.entries.begin(), cache.entries.end(),
                              [&](const auto& c) { return c.second && c.first == table_key; });
   if (cached == cache.entries.end()) {
@@ -68,14 +67,8 @@ NonceTracker::PivHistory& NonceTracker::history(std::uint32_t context_id, std::u
   return *cached->second;
 }
 
-void NonceTracker::prefetch_entry(std::uint32_t context_id) const {
-  recent_by_context_.prefetch(context_id);
-}
-
-void NonceTracker::prefetch_histories(std::uint32_t context_id) const {
-  const RecentHistories* cache = recent_by_context_.find(context_id);
-  if (cache == nullptr) return;
-  for (const auto& [key, history] : cache->entries) {
+void NonceTracker::prefetch_histories(const RecentPivHistories& recent) {
+  for (const auto& [key, history] : recent.entries) {
     if (history != nullptr) __builtin_prefetch(history);
   }
 }
@@ -84,7 +77,7 @@ void NonceTracker::observe(const NonceUse& use, FindingReporter& findings) {
   // Keyed by the key (its digest), not the context: two contexts that happen to derive
   // the same key (e.g. both peers with one Sender ID) share one nonce space.
   const std::uint64_t table_key = fingerprint(use.nonce_id, use.key_digest ^ use.nonce_id.size());
-  PivHistory& h = history(use.context_id, table_key);
+  PivHistory& h = history(*use.recent, table_key);
   const std::uint64_t v = piv_value(use.piv);
   const std::uint64_t d = fingerprint(use.ciphertext);
   if (contains(h.ranges, v)) {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "analysis/finding_reporter.hpp"
-#include "analysis/sparse_table.hpp"
+#include "analysis/context_store.hpp"
 #include "core/bytes.hpp"
 
 namespace oidu {
@@ -19,38 +19,30 @@ namespace oidu {
 struct NonceUse {
   std::uint64_t frame = 0;
   std::optional<std::uint32_t> procedure;
-  std::uint32_t context_id = 0;       // the ContextSlot that opened it
+  RecentPivHistories* recent = nullptr;  // of the ContextSlot that opened it
   const std::string* context_name = nullptr;
   std::uint64_t key_digest = 0;
   ByteView nonce_id, piv, ciphertext;
 };
 
+// Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
+// seen (memory grows with gaps, not messages) plus digests of the latest ones.
+struct PivHistory {
+  std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
+  std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
+  std::size_t next = 0;
+};
+
 class NonceTracker {
  public:
   void observe(const NonceUse& use, FindingReporter& findings);
-  // Group prefetch, in two steps a level apart: the context's cache entry, then the
-  // histories it names.
-  void prefetch_entry(std::uint32_t context_id) const;
-  void prefetch_histories(std::uint32_t context_id) const;
+  // Group prefetch: the histories a context's cache names (the cache is in its slot).
+  static void prefetch_histories(const RecentPivHistories& recent);
 
  private:
-  // Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
-  // seen (memory grows with gaps, not messages) plus digests of the latest ones.
-  struct PivHistory {
-    std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
-    std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
-    std::size_t next = 0;
-  };
-  // The histories a context's messages used last, by table key: almost every message
-  // finds its history here without a lookup in the table.
-  struct RecentHistories {
-    std::array<std::pair<std::uint64_t, PivHistory*>, 4> entries{};
-    std::size_t next = 0;
-  };
-  PivHistory& history(std::uint32_t context_id, std::uint64_t table_key);
+  PivHistory& history(RecentPivHistories& recent, std::uint64_t table_key);
 
   std::unordered_map<std::uint64_t, PivHistory> histories_;  // fingerprint(key, nonce id); never erased
-  SparseTable<RecentHistories> recent_by_context_;          // by context id
 };
 
 }  // namespace oidu

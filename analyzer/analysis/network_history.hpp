@@ -1,0 +1,52 @@
+// The network watch's state (network_watch.hpp): what each association showed on the
+// network under its current IDs, and the switches to new IDs it watches.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capture/capture.hpp"
+#include "core/bytes.hpp"
+
+namespace oidu {
+
+struct ContextSlot;
+
+// What one peer showed on the network under the IDs in use before a switch.
+struct NetworkPeerTraffic {
+  std::optional<IpAddress> ip;
+  std::optional<MacAddress> mac;
+  std::optional<std::uint64_t> last_piv;
+  std::optional<std::uint16_t> last_mid;
+  std::optional<Bytes> kid_context;     // last kid context it sent in clear
+};
+// One switch from old IDs (CTX_A) to new IDs (CTX_B).
+struct NetworkSwitch {
+  std::uint32_t procedure = 0;
+  const ContextSlot* old_slot = nullptr;
+  const ContextSlot* new_slot = nullptr;
+  std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
+  std::array<NetworkPeerTraffic, 2> before;
+  std::array<bool, 2> seen_new{false, false};
+  std::array<bool, 2> seen_new_mid{false, false};
+  std::set<std::uint64_t> old_tokens;   // fingerprints of tokens used under the old IDs
+  bool switched = false;
+  std::set<std::string> reported;       // "<code>/<detail>": each leak once
+};
+// Network history of an association's current IDs, bounded.
+struct NetworkHistory {
+  std::array<NetworkPeerTraffic, 2> traffic;
+  std::set<std::pair<IpAddress, IpAddress>> pairs;
+  // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
+  // the same however long it talks.
+  std::array<std::uint64_t, 16> recent_tokens{};
+  std::size_t next_token = 0;
+  std::vector<std::unique_ptr<NetworkSwitch>> switches;
+};
+
+}  // namespace oidu
