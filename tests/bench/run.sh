@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6. Simulated captures (oscore-idu simulate --scale), measured by
+# The benchmark (issues 6 and 18). Simulated captures (oscore-idu simulate --scale), measured by
 #   (a) oscore-idu analyze (all keys given), full JSON (--jobs 1 and --jobs $(nproc), whose
 #       outputs must be the same bytes) and --no-messages;
 #   (b) tshark with its built-in OSCORE decryption (key table `oscore_contexts`);
