@@ -16,19 +16,19 @@ JOBS = (2, 4)
 FORMATS = ("text", "json")
 
 
-def captures_with_keys(directory):
-    """(folder, capture, key file) for every capture under `directory`."""
+def captures_with_keys(directory, key_suffixes=(".keys.json", ".oscore_contexts")):
+    """(folder, capture, key file) for every capture under `directory` that has a key file
+    next to it: the first of `key_suffixes` that exists after the capture's stem."""
     out = []
     for folder, _, files in sorted(os.walk(directory)):
         for entry in sorted(files):
             stem, ext = os.path.splitext(entry)
             if ext not in (".pcapng", ".pcap"):
                 continue
-            keys = stem + ".keys.json"
-            if not os.path.exists(os.path.join(folder, keys)):
-                keys = stem + ".oscore_contexts"
-            if os.path.exists(os.path.join(folder, keys)):
-                out.append((folder, entry, keys))
+            for suffix in key_suffixes:
+                if os.path.exists(os.path.join(folder, stem + suffix)):
+                    out.append((folder, entry, stem + suffix))
+                    break
     return out
 
 

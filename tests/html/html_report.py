@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from jobs_identical import captures_with_keys  # noqa: E402
+
 # The limits html_report.hpp documents (README, "The HTML report").
 MESSAGE_ROWS = 5000
 DIAGRAMS = 100
@@ -126,21 +129,6 @@ def parse(path):
     return doc.finish(), text
 
 
-def captures_with_keys(directory):
-    """(folder, capture, key file) for every capture that has its key file next to it."""
-    out = []
-    for folder, _, files in sorted(os.walk(directory)):
-        for entry in sorted(files):
-            stem, ext = os.path.splitext(entry)
-            if ext not in (".pcapng", ".pcap"):
-                continue
-            for keys in (stem + ".keys.json", stem + ".oscore_contexts", stem + ".oscore_conf"):
-                if os.path.exists(os.path.join(folder, keys)):
-                    out.append((folder, entry, keys))
-                    break
-    return out
-
-
 def run(binary, folder, args):
     proc = subprocess.run([binary, "analyze", "--fail-on", "never", *args], cwd=folder, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -192,7 +180,7 @@ def check_capture(binary, folder, capture, keys, tmp):
 
 
 def check_reports(args):
-    found = captures_with_keys(args.captures)
+    found = captures_with_keys(args.captures, (".keys.json", ".oscore_contexts", ".oscore_conf"))
     if not found:
         print(f"no captures in {args.captures}", file=sys.stderr)
         return 1
