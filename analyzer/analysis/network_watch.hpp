@@ -2,16 +2,10 @@
 // each association's recent network history and, per switch to new IDs, compares it with
 // the first messages under the new IDs (NEW_ID_ON_OLD_NETWORK, PIV_NOT_RESET, ...).
 #pragma once
-#include <array>
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <set>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "analysis/finding_reporter.hpp"
+#include "analysis/network_history.hpp"
 #include "analysis/observed.hpp"
 
 namespace oidu {

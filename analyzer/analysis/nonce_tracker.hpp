@@ -1,5 +1,5 @@
 // NONCE_REUSE: the same (key, AEAD nonce) protecting two different messages. The tracker
-// owns every Partial IV history and the per-context cache that finds them without a lookup.
+// owns every Partial IV history; each context slot caches the ones its messages used last.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "analysis/finding_reporter.hpp"
 #include "analysis/context_store.hpp"
+#include "analysis/finding_reporter.hpp"
 #include "core/bytes.hpp"
 
 namespace oidu {

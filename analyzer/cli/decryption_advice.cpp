@@ -54,16 +54,13 @@ std::string DecryptionAdvice::where_text(const Where& w) const {
   return text;
 }
 
-bool DecryptionAdvice::is_key_context(const std::string& name) const {
-  return std::any_of(keys_.begin(), keys_.end(), [&](const KeyEntry& k) { return k.name == name; });
-}
-
 void DecryptionAdvice::on_context(const ContextRecord& c) {
-  // An ID Context variant of a key entry fails or opens for that entry. Rare (a peer
-  // that sends a kid context the key file lacks), so a scan of the keys will do.
-  if (c.origin.kind == ContextKind::IdContext && !variant_of_.count(c.name) && is_key_context(c.parent)) {
-    variant_of_[c.name] = c.parent;
+  // An ID Context variant of a key entry fails or opens for that entry.
+  if (c.origin.kind != ContextKind::IdContext) return;
+  if (key_names_.empty()) {
+    for (const KeyEntry& k : keys_) key_names_.insert(k.name);
   }
+  if (key_names_.count(c.parent)) variant_of_[c.name] = c.parent;
 }
 
 void DecryptionAdvice::on_message(const MessageRecord& m) {

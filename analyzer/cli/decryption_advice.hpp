@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_set>
 #include <vector>
@@ -51,9 +52,10 @@ class DecryptionAdvice : public EventSink {
   // What the trial decryptions of `request` suggest. Run at the end: the engine reports
   // a key file's contexts only once it knows which peer is the client, or at finish().
   std::string try_variations(const KeyEntry& key, const MessageRecord& request) const;
-  bool is_key_context(const std::string& name) const;
 
   const std::vector<KeyEntry>& keys_;
+  // Views into keys_, made at the first ID Context variant (most runs have none).
+  std::unordered_set<std::string_view> key_names_;
   std::string capture_;
   std::uint64_t oscore_ = 0, closed_ = 0;
   std::uint64_t sightings_ = 0;
