@@ -1,6 +1,6 @@
 // The state the engine keeps per pair of peers sharing a context lineage: what each peer
-// did under the current IDs and the ongoing ID update and KUDOS executions. Plain data;
-// the trackers own the logic (the network watch keeps its own state, network_watch.hpp).
+// did under the current IDs, and each tracker's state of the pair (the ongoing ID update
+// and KUDOS executions, the network history). Plain data; the trackers own the logic.
 #pragma once
 #include <array>
 #include <map>
