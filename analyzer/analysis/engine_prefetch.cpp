@@ -1,6 +1,6 @@
 // Frames in groups: with thousands of contexts, almost every table entry and context a
 // message needs is a cache miss, and each one depends on the one before (kid entry ->
-// context slot -> security context -> key -> cipher context), so one message at a time
+// context slot -> security context -> key), so one message at a time
 // the engine mostly waits for memory. Group prefetching walks those chains one level at
 // a time for a whole group of frames, so the misses of the group overlap, and then
 // processes the frames in order exactly as process() does: the output cannot change.
@@ -84,9 +84,9 @@ void Engine::process_batch(std::span<const Frame> frames) {
       load(s->client_id.data());
       load(s->server_id.data());
     }
-    // Levels 4 to 7: the context's keys, down to the cipher contexts; from level 5 the
-    // nonce histories the context's cache entry names.
-    for (int step = 0; step < 4; ++step) {
+    // Levels 4 and 5: the context's keys; at level 5 the nonce histories the context's
+    // cache entry names.
+    for (int step = 0; step < SecurityContext::kPrefetchSteps; ++step) {
       for (std::size_t i = 0; i < group.size(); ++i) {
         if (contexts[i]) contexts[i]->prefetch(step);
         if (step == 1 && slots[i]) NonceTracker::prefetch_histories(slots[i]->recent_nonces);

@@ -172,12 +172,8 @@ void SecurityContext::prefetch(int step) const {
     return;
   }
   for (const auto& entry : keys_) {
-    const Keys& k = *entry.second;
-    switch (step) {
-      case 1: __builtin_prefetch(&k); break;
-      case 2: k.aead.prefetch(false); break;
-      default: k.aead.prefetch(true); break;
-    }
+    const auto* k = reinterpret_cast<const char*>(entry.second.get());
+    for (std::size_t offset = 0; offset < sizeof(Keys); offset += 64) __builtin_prefetch(k + offset);
   }
 }
 

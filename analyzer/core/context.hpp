@@ -74,8 +74,9 @@ class SecurityContext {
   std::uint64_t key_digest(ByteView sender_id);
 
   // One step of loading this context's keys ahead of use, for a message a few frames
-  // ahead: step 0 the key list, 1 the keys, 2 their ciphers, 3 the cipher contexts.
-  // Each step reads only what the previous one loaded.
+  // ahead: step 0 the key list, 1 the keys (kPrefetchSteps in all). Each step reads only
+  // what the previous one loaded.
+  static constexpr int kPrefetchSteps = 2;
   void prefetch(int step) const;
 
   bool seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext);

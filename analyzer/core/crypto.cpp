@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <climits>
@@ -192,97 +193,113 @@ std::optional<HkdfHash> hkdf_by_name(std::string_view name) {
 
 const char* hkdf_name(HkdfHash hash) { return hash == HkdfHash::Sha256 ? "HKDF-SHA-256" : "HKDF-SHA-512"; }
 
-// One context per direction, each keyed once, on first use (an observer mostly only
-// opens, so the sealing context usually never exists): re-initialising with only a
-// nonce keeps the AES key schedule, so seal/open do no key setup and no allocation.
-struct AeadKey::Impl {
-  EVP_CIPHER_CTX* enc = nullptr;
-  EVP_CIPHER_CTX* dec = nullptr;
-  const EVP_CIPHER* cipher = nullptr;
-  Bytes key;
-  bool ccm = false;
-  bool ok = false;
-
-  // The context for one direction (1 = seal, 0 = open), keyed on first use.
-  EVP_CIPHER_CTX* context(int direction, const AeadInfo& alg);
-
-  Impl() = default;
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  ~Impl() {
-    EVP_CIPHER_CTX_free(enc);
-    EVP_CIPHER_CTX_free(dec);
-  }
-};
-
 namespace {
-
-bool key_context(EVP_CIPHER_CTX* ctx, const EVP_CIPHER* cipher, const AeadInfo& alg, ByteView key, int enc) {
-  if (ctx == nullptr) return false;
-  std::size_t ivlen = alg.nonce_len;
-  OSSL_PARAM params[3];
-  std::size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
-  // CCM fixes its tag length M and length-field size L when the key is set, so both
-  // go in before the key.
-  if (is_ccm(alg.cose_id)) params[n++] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, nullptr, alg.tag_len);
-  params[n] = OSSL_PARAM_construct_end();
-  return EVP_CipherInit_ex2(ctx, cipher, nullptr, nullptr, enc, params) == 1 &&
-         EVP_CipherInit_ex2(ctx, nullptr, key.data(), nullptr, enc, nullptr) == 1;
-}
 
 bool fits_int(std::size_t n) { return n <= static_cast<std::size_t>(INT_MAX); }
 
-}  // namespace
-
-EVP_CIPHER_CTX* AeadKey::Impl::context(int direction, const AeadInfo& alg) {
-  EVP_CIPHER_CTX*& ctx = direction == 1 ? enc : dec;
-  if (ctx == nullptr) {
-    ctx = EVP_CIPHER_CTX_new();
-    if (!key_context(ctx, cipher, alg, key, direction)) {
-      EVP_CIPHER_CTX_free(ctx);
-      ctx = nullptr;
-    }
+// The cipher contexts of one thread: one per algorithm and direction (1 = seal, 0 = open),
+// each remembering which key it holds. The algorithm's parameters are set once, when the
+// context is made; a different key then only costs its key schedule. Threads do not
+// share them (the CLI's --jobs threads, Wireshark's), so no lock is taken.
+class KeyContexts {
+ public:
+  KeyContexts() = default;
+  KeyContexts(const KeyContexts&) = delete;
+  KeyContexts& operator=(const KeyContexts&) = delete;
+  ~KeyContexts() {
+    for (auto& direction : slots_)
+      for (Slot& slot : direction) EVP_CIPHER_CTX_free(slot.ctx);  // also cleanses the key schedule
   }
-  return ctx;
+
+  // The context of `alg` for `direction`, holding the key `serial` (`key`): nullptr on an
+  // OpenSSL error.
+  EVP_CIPHER_CTX* keyed(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key) {
+    Slot& slot = slots_[direction][static_cast<std::size_t>(&alg - kAeads.data())];
+    if (slot.serial == serial) return slot.ctx;
+    if (slot.ctx == nullptr && !make(slot, alg, direction)) return nullptr;
+    slot.serial = 0;  // until the new key is in: a failure must not leave a stale match
+    if (EVP_CipherInit_ex2(slot.ctx, nullptr, key, nullptr, direction, nullptr) != 1) return nullptr;
+    slot.serial = serial;
+    return slot.ctx;
+  }
+
+ private:
+  struct Slot {
+    EVP_CIPHER_CTX* ctx = nullptr;
+    std::uint64_t serial = 0;
+  };
+
+  static bool make(Slot& slot, const AeadInfo& alg, int direction) {
+    slot.ctx = EVP_CIPHER_CTX_new();
+    if (slot.ctx == nullptr) return false;
+    std::size_t ivlen = alg.nonce_len;
+    OSSL_PARAM params[3];
+    std::size_t n = 0;
+    params[n++] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &ivlen);
+    // CCM fixes its tag length M and length-field size L before any key is set; a new
+    // key keeps them.
+    if (is_ccm(alg.cose_id)) params[n++] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, nullptr, alg.tag_len);
+    params[n] = OSSL_PARAM_construct_end();
+    if (EVP_CipherInit_ex2(slot.ctx, cipher_for(alg), nullptr, nullptr, direction, params) == 1) return true;
+    EVP_CIPHER_CTX_free(slot.ctx);
+    slot.ctx = nullptr;
+    return false;
+  }
+
+  std::array<std::array<Slot, kAeads.size()>, 2> slots_{};
+};
+
+EVP_CIPHER_CTX* key_context(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key) {
+  thread_local KeyContexts contexts;
+  return contexts.keyed(alg, direction, serial, key);
 }
 
-AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_id)), impl_(std::make_unique<Impl>()) {
+std::uint64_t next_key_serial() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+}  // namespace
+
+AeadKey::AeadKey(const AeadInfo& alg, ByteView key) : alg_(aead_by_id(alg.cose_id)) {
   if (alg_ == nullptr) {
     alg_ = &alg;  // not one of ours: alg() still answers, seal/open refuse
     return;
   }
-  const EVP_CIPHER* cipher = cipher_for(*alg_);
-  if (cipher == nullptr || key.size() != alg_->key_len) return;
-  impl_->ccm = is_ccm(alg_->cose_id);
-  impl_->cipher = cipher;
-  impl_->key.assign(key.begin(), key.end());
-  impl_->ok = true;
+  if (cipher_for(*alg_) == nullptr || key.size() != alg_->key_len) return;
+  std::copy(key.begin(), key.end(), key_.begin());
+  serial_ = next_key_serial();
 }
 
-void AeadKey::prefetch(bool context) const {
-  if (!impl_) return;
-  if (!context) {
-    __builtin_prefetch(impl_.get());
-  } else if (impl_->dec != nullptr) {
-    __builtin_prefetch(impl_->dec);
+AeadKey::~AeadKey() { OPENSSL_cleanse(key_.data(), key_.size()); }
+
+AeadKey::AeadKey(AeadKey&& other) noexcept : alg_(other.alg_), serial_(other.serial_), key_(other.key_) {
+  other.serial_ = 0;
+  OPENSSL_cleanse(other.key_.data(), other.key_.size());
+}
+
+AeadKey& AeadKey::operator=(AeadKey&& other) noexcept {
+  if (this != &other) {
+    alg_ = other.alg_;
+    serial_ = other.serial_;
+    key_ = other.key_;
+    other.serial_ = 0;
+    OPENSSL_cleanse(other.key_.data(), other.key_.size());
   }
+  return *this;
 }
 
-AeadKey::~AeadKey() = default;
-AeadKey::AeadKey(AeadKey&&) noexcept = default;
-AeadKey& AeadKey::operator=(AeadKey&&) noexcept = default;
-
-bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out) {
+bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out) const {
   out.clear();
-  if (!impl_ || !impl_->ok || nonce.size() != alg_->nonce_len || !fits_int(plaintext.size()) || !fits_int(aad.size()))
+  if (serial_ == 0 || nonce.size() != alg_->nonce_len || !fits_int(plaintext.size()) || !fits_int(aad.size()))
     return false;
-  EVP_CIPHER_CTX* c = impl_->context(1, *alg_);
+  EVP_CIPHER_CTX* c = key_context(*alg_, 1, serial_, key_.data());
   if (c == nullptr) return false;
+  const bool ccm = is_ccm(alg_->cose_id);
   int len = 0;
   if (EVP_EncryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1) return false;
   // CCM authenticates the message length first (B_0), so it must be known before the AAD.
-  if (impl_->ccm && EVP_EncryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(plaintext.size())) != 1) return false;
+  if (ccm && EVP_EncryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(plaintext.size())) != 1) return false;
   if (!aad.empty() && EVP_EncryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
   const std::size_t tag_len = alg_->tag_len;
   out.resize(plaintext.size() + tag_len);
@@ -302,23 +319,24 @@ bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out)
   return true;
 }
 
-bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) {
+bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) const {
   out.clear();
   const std::size_t tag_len = alg_->tag_len;
-  if (!impl_ || !impl_->ok || nonce.size() != alg_->nonce_len || input.size() < tag_len || !fits_int(input.size()) ||
+  if (serial_ == 0 || nonce.size() != alg_->nonce_len || input.size() < tag_len || !fits_int(input.size()) ||
       !fits_int(aad.size()))
     return false;
   const ByteView ciphertext = input.first(input.size() - tag_len);
   const ByteView tag = input.last(tag_len);
-  EVP_CIPHER_CTX* c = impl_->context(0, *alg_);
+  EVP_CIPHER_CTX* c = key_context(*alg_, 0, serial_, key_.data());
   if (c == nullptr) return false;
+  const bool ccm = is_ccm(alg_->cose_id);
   int len = 0;
   OSSL_PARAM set_tag[2] = {
       OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<std::uint8_t*>(tag.data()), tag_len),
       OSSL_PARAM_construct_end()};
   if (EVP_DecryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1 || EVP_CIPHER_CTX_set_params(c, set_tag) != 1)
     return false;
-  if (impl_->ccm && EVP_DecryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(ciphertext.size())) != 1) return false;
+  if (ccm && EVP_DecryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(ciphertext.size())) != 1) return false;
   if (!aad.empty() && EVP_DecryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
   out.resize(ciphertext.size());
   std::uint8_t sink = 0;  // a valid output address when the plaintext is empty
@@ -326,7 +344,7 @@ bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) {
   // CCM verifies the tag inside this update; GCM and ChaCha20-Poly1305 in the final call.
   bool ok = EVP_DecryptUpdate(c, dst, &len, nonnull(ciphertext), static_cast<int>(ciphertext.size())) == 1 &&
             static_cast<std::size_t>(len) == ciphertext.size();
-  if (ok && !impl_->ccm) {
+  if (ok && !ccm) {
     int final_len = 0;
     ok = EVP_DecryptFinal_ex(c, dst + ciphertext.size(), &final_len) == 1 && final_len == 0;
   }

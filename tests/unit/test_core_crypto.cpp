@@ -2,6 +2,8 @@
 // tamper checks for every AEAD of the engine.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/crypto.hpp"
 
 using oidu::AeadInfo;
@@ -207,6 +209,42 @@ TEST(CoreAead, KnownAnswerVectors) {
     ASSERT_TRUE(key.open(v.nonce, v.aad, hex(v.ciphertext_and_tag), opened));
     EXPECT_EQ(opened, v.plaintext);
   }
+}
+
+TEST(CoreAead, KnownAnswersHoldWithKeysInterleaved) {
+  // A thread's cipher contexts are shared by every key of an algorithm and re-keyed on
+  // demand: with all the vectors' keys alive and used in turn, in both orders and on a
+  // second thread, each must still give its own known answer, and no key may open
+  // another's message.
+  const std::vector<AeadVector> vectors = aead_vectors();
+  std::vector<AeadKey> keys;
+  for (const AeadVector& v : vectors) keys.emplace_back(*oidu::aead_by_id(v.cose_id), v.key);
+  const auto check = [&](std::size_t i) {
+    SCOPED_TRACE(vectors[i].source);
+    Bytes sealed, opened;
+    ASSERT_TRUE(keys[i].seal(vectors[i].nonce, vectors[i].aad, vectors[i].plaintext, sealed));
+    EXPECT_EQ(oidu::to_hex(sealed), vectors[i].ciphertext_and_tag);
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      if (j == i || keys[j].alg().cose_id != keys[i].alg().cose_id || vectors[j].key == vectors[i].key) continue;
+      EXPECT_FALSE(keys[j].open(vectors[i].nonce, vectors[i].aad, sealed, opened)) << vectors[j].source;
+    }
+    ASSERT_TRUE(keys[i].open(vectors[i].nonce, vectors[i].aad, sealed, opened));
+    EXPECT_EQ(opened, vectors[i].plaintext);
+  };
+  for (std::size_t i = 0; i < keys.size(); ++i) check(i);
+  for (std::size_t i = keys.size(); i-- > 0;) check(i);
+  std::thread other([&] {
+    for (std::size_t i = 0; i < keys.size(); ++i) check(i);
+  });
+  other.join();
+  for (std::size_t i = 0; i < keys.size(); ++i) check(i);
+
+  // A key moved from no longer seals: its bytes went with the move.
+  AeadKey moved = std::move(keys[0]);
+  Bytes out;
+  EXPECT_FALSE(keys[0].seal(vectors[0].nonce, vectors[0].aad, vectors[0].plaintext, out));
+  ASSERT_TRUE(moved.seal(vectors[0].nonce, vectors[0].aad, vectors[0].plaintext, out));
+  EXPECT_EQ(oidu::to_hex(out), vectors[0].ciphertext_and_tag);
 }
 
 // ---------------------------------------------------------------- every AEAD
