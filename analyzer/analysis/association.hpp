@@ -93,8 +93,8 @@ struct IdUpdateState {
 
 struct Association {
   std::uint32_t id = 0;
-  std::string name;
-  const KeyEntry* keys = nullptr;
+  const KeyEntry* keys = nullptr;         // the key file entry it comes from
+  const std::string& name() const { return keys->name; }
   bool oriented = false;                  // the client has been seen sending a request
   std::vector<ContextSlot*> slots;        // newest last
   ContextSlot* current = nullptr;         // the context the peers use now

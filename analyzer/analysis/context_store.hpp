@@ -3,12 +3,12 @@
 // CTX_NEW) derives from them. Requests find their context through an index by kid.
 #pragma once
 #include <array>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/stable_store.hpp"
 #include "core/context.hpp"
 #include "analysis/records.hpp"
 #include "keys/keys.hpp"
@@ -70,7 +70,7 @@ class ContextStore {
   void index(ContextSlot* slot, const Bytes& id);
   void grow();
 
-  std::deque<ContextSlot> slots_;  // a deque: slots never move
+  StableStore<ContextSlot> slots_;  // slots never move
   std::vector<KidEntry> by_kid_;
   std::size_t kids_ = 0;
   std::vector<std::vector<ContextSlot*>> older_;  // the other slots of a kid, oldest first

@@ -23,6 +23,7 @@
 #include "analysis/nonce_tracker.hpp"
 #include "analysis/observed.hpp"
 #include "analysis/record_queue.hpp"
+#include "analysis/stable_store.hpp"
 #include "analysis/tracker_host.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
@@ -37,7 +38,7 @@ struct Engine final : TrackerHost, IdContextVariants {
   EventSink& sink;
   Summary summary;
   ContextStore store;
-  std::deque<Association> associations;  // a deque: associations never move
+  StableStore<Association> associations;  // associations never move
   ExchangeTable exchanges;
   KudosTracker kudos{*this};
   ContextResolver resolver{store, exchanges, kudos, *this};

@@ -68,7 +68,7 @@ ContextSlot& Engine::id_context_variant(ContextSlot& base, const Bytes& id_conte
   }
   ContextMaterial mat = m;
   mat.id_context = id_context;
-  return add_slot(*base.association, base.association->name + "/idctx:" + to_hex(id_context),
+  return add_slot(*base.association, base.association->name() + "/idctx:" + to_hex(id_context),
                   ContextKind::IdContext,
                   std::make_shared<SecurityContext>(mat), base.client_id, base.server_id, 0, &base);
 }

@@ -40,7 +40,6 @@ Engine::Engine(AnalyzerConfig cfg, SharedKeys k, EventSink& s)
   for (const auto& entry : *keys) {
     Association& assoc = associations.emplace_back();
     assoc.id = static_cast<std::uint32_t>(associations.size());
-    assoc.name = entry.name;
     assoc.keys = &entry;
     auto context = std::make_shared<SecurityContext>(entry.material);
     ContextSlot& slot = add_slot(assoc, entry.name, ContextKind::Keys, std::move(context),
@@ -214,7 +213,8 @@ void Engine::process(const Frame& frame) {
 
 void Engine::finish() {
   id_updates.decide_all();
-  for (auto& assoc : associations) {
+  for (std::size_t i = 0; i < associations.size(); ++i) {
+    Association& assoc = associations[i];
     id_updates.finish(assoc, last_frame, last_time_us);
     kudos.finish(assoc);
   }

@@ -53,7 +53,7 @@ ContextSlot& IdUpdateTracker::install_new_ids(Association& assoc, IdUpdateProced
   for (ContextSlot* s : assoc.slots) {
     if (s->kind == ContextKind::IdUpdate && s->procedure == p.id && s->context == base.context) return *s;
   }
-  ContextSlot& slot = host_.add_context(assoc, assoc.name + "/id-update#" + std::to_string(p.id),
+  ContextSlot& slot = host_.add_context(assoc, assoc.name() + "/id-update#" + std::to_string(p.id),
                                ContextKind::IdUpdate,
                                base.context, client_id, server_id, p.id, base);
   p.ctx_b = &slot;

@@ -55,7 +55,7 @@ ContextSlot& KudosTracker::context_for(Association& assoc, ContextSlot& base, Ro
     return *existing;
   }
   const std::string tag = is_new ? "new" : "temp";
-  existing = &host_.add_context(assoc, assoc.name + "/kudos#" + std::to_string(k.id) + "/" + tag,
+  existing = &host_.add_context(assoc, assoc.name() + "/kudos#" + std::to_string(k.id) + "/" + tag,
                        is_new ? ContextKind::KudosNew : ContextKind::KudosTemp, std::move(context),
                        base.client_id, base.server_id, k.id, base);
   return *existing;

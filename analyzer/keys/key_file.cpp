@@ -1,8 +1,8 @@
 // Key files: reading, and telling the three formats apart by their content.
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "core/crypto.hpp"
 #include "keys/key_fields.hpp"
@@ -21,11 +21,15 @@ bool looks_like_libcoap(std::string_view line) {
   return i > 0 && i < line.size() && line[i] == ',';
 }
 
-// The format, from the first line that is neither blank nor a comment.
+// The format, from the first line that is neither blank nor a comment (read up to that
+// line only: the parser splits the whole text).
 std::optional<KeyFileFormat> detect(std::string_view text) {
-  for (const auto& line : keys_detail::split_lines(text)) {
-    if (keys_detail::is_blank_or_comment(line.text)) continue;
-    const auto t = keys_detail::trim(line.text);
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (keys_detail::is_blank_or_comment(line)) continue;
+    const auto t = keys_detail::trim(line);
     if (t.front() == '{') return KeyFileFormat::Json;
     if (t.front() == '"') return KeyFileFormat::WiresharkUat;
     if (looks_like_libcoap(t)) return KeyFileFormat::LibcoapConf;
@@ -93,9 +97,13 @@ KeyLoadResult load_key_file(const std::string& path) {
     result.errors.push_back(path + ": cannot open: " + std::strerror(errno));
     return result;
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return parse_key_text(content.str(), path);
+  // Read in blocks rather than by size: a key file may be a pipe (--keys <(...)).
+  std::string text;
+  std::array<char, 1 << 16> block;
+  while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+    text.append(block.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return parse_key_text(text, path);
 }
 
 }  // namespace oidu
