@@ -2,6 +2,13 @@
 // on one context (RFC 8613 C.1).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "keys_test_support.hpp"
 
 namespace oidu {
@@ -62,6 +69,30 @@ TEST(KeysDetect, MissingFileIsAnError) {
   const auto r = load_key_file("/nonexistent/dir/keys.txt");
   EXPECT_FALSE(r.format.has_value());
   EXPECT_TRUE(any_error_contains(r, "/nonexistent/dir/keys.txt: cannot open: "));
+}
+
+// `--keys <(...)`: the key file is a pipe, with no size to read up to; longer than one
+// read block, so that it arrives in pieces.
+TEST(KeysDetect, KeyFileFromAPipeIsReadWhole) {
+  const std::string line(kUat + std::string_view(kUat).find('\n') + 1);
+  std::string text = "# Wireshark\n";
+  constexpr int kLines = 2000;
+  for (int i = 0; i < kLines; ++i) text += line;
+  ASSERT_GT(text.size(), std::size_t{1} << 17);
+  const std::string path = ::testing::TempDir() + "oidu-keys-fifo-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  });
+  const auto r = load_key_file(path);
+  writer.join();
+  ::unlink(path.c_str());
+  EXPECT_EQ(r.format, KeyFileFormat::WiresharkUat);
+  EXPECT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.entries.size(), static_cast<std::size_t>(kLines));
+  EXPECT_EQ(r.entries.back().origin, path + ":" + std::to_string(kLines + 1));
+  expect_derives_vector(r.entries.back(), "C.1.1");
 }
 
 }  // namespace
