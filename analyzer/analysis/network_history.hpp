@@ -1,6 +1,7 @@
 // The network watch's state (network_watch.hpp): what each association showed on the
 // network under its current IDs, and the switches to new IDs it watches.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,26 @@ namespace oidu {
 
 struct ContextSlot;
 
+// The address pairs an association's messages used, at most kCapacity of them: a flat list
+// searched newest first, since a peer mostly keeps its last pair. A tree would chase a
+// cold node for every message.
+class AddressPairs {
+ public:
+  using Pair = std::pair<IpAddress, IpAddress>;
+  static constexpr std::size_t kCapacity = 64;
+
+  bool contains(const Pair& p) const {
+    return std::find(pairs_.rbegin(), pairs_.rend(), p) != pairs_.rend();
+  }
+  // Adds `p` unless it is there already or the list is full.
+  void insert(const Pair& p) {
+    if (pairs_.size() < kCapacity && !contains(p)) pairs_.push_back(p);
+  }
+
+ private:
+  std::vector<Pair> pairs_;
+};
+
 // What one peer showed on the network under the IDs in use before a switch.
 struct NetworkPeerTraffic {
   std::optional<IpAddress> ip;
@@ -30,7 +51,7 @@ struct NetworkSwitch {
   std::uint32_t procedure = 0;
   const ContextSlot* old_slot = nullptr;
   const ContextSlot* new_slot = nullptr;
-  std::set<std::pair<IpAddress, IpAddress>> old_pairs, new_pairs;
+  AddressPairs old_pairs, new_pairs;
   std::array<NetworkPeerTraffic, 2> before;
   std::array<bool, 2> seen_new{false, false};
   std::array<bool, 2> seen_new_mid{false, false};
@@ -41,7 +62,7 @@ struct NetworkSwitch {
 // Network history of an association's current IDs, bounded.
 struct NetworkHistory {
   std::array<NetworkPeerTraffic, 2> traffic;
-  std::set<std::pair<IpAddress, IpAddress>> pairs;
+  AddressPairs pairs;
   // Fingerprints of the latest tokens: a fixed ring, so the cost per association is
   // the same however long it talks.
   std::array<std::uint64_t, 16> recent_tokens{};

@@ -7,7 +7,6 @@
 namespace oidu {
 namespace {
 
-constexpr std::size_t kMaxPairs = 64;
 constexpr std::size_t kMaxTokens = 256;
 constexpr std::uint64_t kPivWindow = 64;
 constexpr unsigned kMidWindow = 16;
@@ -77,12 +76,12 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
     if (same_ids(m.slot, *w->new_slot)) {
       under_new_ids = true;
       w->switched = true;
-      if (w->old_pairs.count(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
+      if (w->old_pairs.contains(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
         findings.report(FindingCode::NewIdOnOldNetwork, frame, w->procedure,
                "new IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
                    ", which carried the old IDs");
       }
-      if (w->new_pairs.size() < kMaxPairs) w->new_pairs.insert(pair);
+      w->new_pairs.insert(pair);
       const PeerTraffic& before = w->before[idx(s)];
       if (!w->seen_new[idx(s)]) {
         w->seen_new[idx(s)] = true;
@@ -127,7 +126,7 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
       }
     } else if (same_ids(m.slot, *w->old_slot)) {
       if (w->switched) {
-        if (w->new_pairs.count(pair) && !w->old_pairs.count(pair) &&
+        if (w->new_pairs.contains(pair) && !w->old_pairs.contains(pair) &&
             once("OLD_ID_ON_NEW_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
           findings.report(FindingCode::OldIdOnNewNetwork, frame, w->procedure,
                  "old IDs used between " + pair.first.to_string() + " and " + pair.second.to_string() +
@@ -136,7 +135,7 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
       } else {
         // Still before the switch: the old IDs' history keeps growing.
         remember(w->before[idx(s)], m);
-        if (w->old_pairs.size() < kMaxPairs) w->old_pairs.insert(pair);
+        w->old_pairs.insert(pair);
         if (token && w->old_tokens.size() < kMaxTokens) w->old_tokens.insert(token);
       }
     }
@@ -144,7 +143,7 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
 
   if (!under_new_ids) {
     remember(a.traffic[idx(s)], m);
-    if (a.pairs.size() < kMaxPairs) a.pairs.insert(pair);
+    a.pairs.insert(pair);
     if (token) {
       a.recent_tokens[a.next_token] = token;
       a.next_token = (a.next_token + 1) % a.recent_tokens.size();
