@@ -157,11 +157,94 @@ std::string ContextResolver::build_candidates(const OscoreOption& option, bool i
   return hint;
 }
 
+bool ContextResolver::attempt(const Candidate& c, const Resolution& r, bool is_request, const OscoreOption& option,
+                              ByteView ciphertext, Attempt& a) {
+  ContextSlot& base = *c.base;
+  SecurityContext& sc = c.derived ? *c.derived : *base.context;
+  AeadInputs& in = a.in;
+  in = AeadInputs{};
+  if (is_request) {
+    a.sender = same_bytes(base.client_id, r.request_kid) ? Role::Client : Role::Server;
+    in.sender_id = r.request_kid;
+    in.nonce_id = r.request_kid;
+    in.nonce_piv = option.partial_iv;
+  } else {
+    a.sender = other(requester_);
+    in.sender_id = id_of(base, a.sender);
+    if (option.partial_iv.empty()) {
+      in.nonce_id = r.request_kid;
+      in.nonce_piv = r.request_piv;
+    } else {
+      in.nonce_id = in.sender_id;
+      in.nonce_piv = option.partial_iv;
+    }
+  }
+  in.request_kid = r.request_kid;
+  in.request_piv = r.request_piv;
+  if (sc.open(in, ciphertext, plaintext_)) return true;
+  // A response without a Partial IV reuses its request's AEAD nonce; when it is
+  // protected with another context than the request (libcoap's B.2 4.01, under the
+  // re-derived R2||ID1), that nonce was made with the request context's Common IV.
+  const PendingRequest* request = r.request;
+  const bool other_iv = !is_request && option.partial_iv.empty() && request && request->slot &&
+                        request->slot->context->common_iv() != sc.common_iv();
+  if (!other_iv) return false;
+  in.nonce_common_iv = request->slot->context->common_iv();
+  return sc.open(in, ciphertext, plaintext_);
+}
+
+void ContextResolver::prefetch_request(const Endpoint& src, ByteView kid) const {
+  store_.prefetch(kid);
+  hints_.prefetch(src, kid);
+}
+
+const ContextSlot* ContextResolver::likely_slot(const Endpoint& src, ByteView kid) const {
+  const RequestHints::Hint h = hints_.find(src, kid);
+  return h.slot != nullptr ? h.slot : store_.newest_hint(kid);
+}
+
+void ContextResolver::finish_opened(const Candidate& c, const Attempt& a, Resolution& r) {
+  ContextSlot& base = *c.base;
+  SecurityContext& sc = c.derived ? *c.derived : *base.context;
+  std::string error;
+  if (!parse_inner(plaintext_, inner_, &error)) {
+    r.result = Unopened{DecryptStatus::Malformed, UnopenedReason::MalformedPlaintext,
+                        "decrypted, but the plaintext is malformed: " + error, {&base}, {}};
+    return;
+  }
+  r.result = Opened{&base, c.derived, c.kudos_temp, c.kudos_new, c.derivation, a.sender, &inner_,
+                    sc.key_digest(a.in.sender_id), a.in.nonce_id, a.in.nonce_piv};
+}
+
 Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option) {
   const bool is_request = coap.is_request();
+  const ByteView ciphertext = coap.body.payload;
   Resolution r;
   bases_.clear();
   candidates_.clear();
+  Attempt a;
+
+  // A plain request (no KUDOS, no kid context) tries the slots with its kid as the store
+  // lists them, except that the slot hinted for its endpoint and kid goes before the
+  // older ones (request_hints.hpp); with no slot newer than the hint, it alone is tried.
+  const bool plain_request = is_request && !option.kudos && !option.kid_context && option.kid;
+  RequestHints::Hint h;
+  ContextSlot* failed_hint = nullptr;
+  if (plain_request) {
+    h = hints_.find(frame.src, *option.kid);
+    if (h.slot != nullptr && store_.newest_id(*option.kid) <= h.listed_up_to) {
+      requester_ = Role::Client;
+      r.request_kid = *option.kid;
+      r.request_piv = option.partial_iv;
+      const Candidate c{h.slot, nullptr, false, false, KudosDerivation::Draft14};
+      if (attempt(c, r, is_request, option, ciphertext, a)) {
+        finish_opened(c, a, r);
+        return r;
+      }
+      failed_hint = h.slot;
+    }
+  }
+
   find_bases(frame, coap, option, r);
   if (std::holds_alternative<Unopened>(r.result)) return r;
   if (option.kid_context) add_id_context_variants(option, is_request, r.request);
@@ -171,49 +254,42 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   }
   const std::string hint = build_candidates(option, is_request, r.request_kid, requester_);
 
-  const ByteView ciphertext = coap.body.payload;
-  for (const Candidate& c : candidates_) {
-    ContextSlot& base = *c.base;
-    SecurityContext& sc = c.derived ? *c.derived : *base.context;
-    Role sender;
-    AeadInputs in;
-    if (is_request) {
-      sender = same_bytes(base.client_id, r.request_kid) ? Role::Client : Role::Server;
-      in.sender_id = r.request_kid;
-      in.nonce_id = r.request_kid;
-      in.nonce_piv = option.partial_iv;
-    } else {
-      sender = other(requester_);
-      in.sender_id = id_of(base, sender);
-      if (option.partial_iv.empty()) {
-        in.nonce_id = r.request_kid;
-        in.nonce_piv = r.request_piv;
-      } else {
-        in.nonce_id = in.sender_id;
-        in.nonce_piv = option.partial_iv;
+  const std::size_t none = candidates_.size();
+  std::size_t hinted = none, tried_early = none;
+  for (std::size_t i = 0; plain_request && h.slot != nullptr && i < candidates_.size(); ++i) {
+    if (candidates_[i].base != h.slot) continue;
+    // The hint failed on this very message already: it would fail again.
+    (h.slot == failed_hint ? tried_early : hinted) = i;
+  }
+  std::size_t opened = none;
+  if (hinted != none) {
+    // The hint first. A newer slot opens the request only if it protects it alike (the
+    // older ones do not, see request_hints.hpp), and then the order picks that slot.
+    if (attempt(candidates_[hinted], r, is_request, option, ciphertext, a)) {
+      opened = hinted;
+      SecurityContext& hint_context = *candidates_[hinted].base->context;
+      for (std::size_t i = 0; i < hinted && candidates_[i].base->id > h.listed_up_to; ++i) {
+        if (!candidates_[i].base->context->protects_alike(hint_context, r.request_kid)) continue;
+        Attempt alike;
+        if (attempt(candidates_[i], r, is_request, option, ciphertext, alike)) {
+          a = alike;
+          opened = i;
+          break;
+        }
+        attempt(candidates_[hinted], r, is_request, option, ciphertext, a);  // its plaintext again
       }
+    } else {
+      tried_early = hinted;
     }
-    in.request_kid = r.request_kid;
-    in.request_piv = r.request_piv;
-    if (!sc.open(in, ciphertext, plaintext_)) {
-      // A response without a Partial IV reuses its request's AEAD nonce; when it is
-      // protected with another context than the request (libcoap's B.2 4.01, under the
-      // re-derived R2||ID1), that nonce was made with the request context's Common IV.
-      const PendingRequest* request = r.request;
-      const bool other_iv = !is_request && option.partial_iv.empty() && request && request->slot &&
-                            request->slot->context->common_iv() != sc.common_iv();
-      if (!other_iv) continue;
-      in.nonce_common_iv = request->slot->context->common_iv();
-      if (!sc.open(in, ciphertext, plaintext_)) continue;
+  }
+  for (std::size_t i = 0; i < candidates_.size() && opened == none; ++i) {
+    if (i != tried_early && attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
+  }
+  if (opened != none) {
+    if (plain_request && candidates_.size() > 1) {
+      hints_.remember(frame.src, r.request_kid, candidates_[opened].base, candidates_.front().base->id, store_.size());
     }
-    std::string error;
-    if (!parse_inner(plaintext_, inner_, &error)) {
-      r.result = Unopened{DecryptStatus::Malformed, UnopenedReason::MalformedPlaintext,
-                          "decrypted, but the plaintext is malformed: " + error, {&base}, {}};
-      return r;
-    }
-    r.result = Opened{&base, c.derived, c.kudos_temp, c.kudos_new, c.derivation, sender, &inner_,
-                      sc.key_digest(in.sender_id), in.nonce_id, in.nonce_piv};
+    finish_opened(candidates_[opened], a, r);
     return r;
   }
 

@@ -10,6 +10,7 @@
 #include "analysis/context_store.hpp"
 #include "analysis/exchanges.hpp"
 #include "analysis/kudos_tracker.hpp"
+#include "analysis/request_hints.hpp"
 #include "core/context.hpp"
 #include "wire/coap.hpp"
 #include "wire/oscore_option.hpp"
@@ -65,6 +66,11 @@ class ContextResolver {
 
   Resolution resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option);
 
+  // Starts loading what resolve() will read first for a request from `src` with `kid`, a
+  // few frames ahead; once that is loaded, likely_slot() names the slot to load next.
+  void prefetch_request(const Endpoint& src, ByteView kid) const;
+  const ContextSlot* likely_slot(const Endpoint& src, ByteView kid) const;
+
  private:
   struct Candidate {
     ContextSlot* base = nullptr;
@@ -77,6 +83,16 @@ class ContextResolver {
   // when the message cannot have a context.
   void find_bases(const Frame& frame, const CoapMessage& coap, const OscoreOption& option, Resolution& r);
   void add_id_context_variants(const OscoreOption& option, bool is_request, const PendingRequest* request);
+  // One candidate's try: its sender and AEAD inputs, and whether it opened the message
+  // (the plaintext is then in plaintext_).
+  struct Attempt {
+    Role sender = Role::Client;
+    AeadInputs in;
+  };
+  bool attempt(const Candidate& c, const Resolution& r, bool is_request, const OscoreOption& option,
+               ByteView ciphertext, Attempt& a);
+  // The result of a message `c` opened: its plaintext parsed, or Malformed.
+  void finish_opened(const Candidate& c, const Attempt& a, Resolution& r);
   // Returns a hint for a failure's problem ("" if none).
   std::string build_candidates(const OscoreOption& option, bool is_request, ByteView request_kid, Role requester);
 
@@ -85,6 +101,7 @@ class ContextResolver {
   const KudosTracker& kudos_;
   IdContextVariants& variants_;
   Role requester_ = Role::Client;
+  RequestHints hints_;
   // Reused from message to message, so the hot path does not allocate.
   std::vector<ContextSlot*> bases_;
   std::vector<Candidate> candidates_;

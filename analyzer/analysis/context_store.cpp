@@ -44,10 +44,11 @@ void ContextStore::index(ContextSlot* slot, const Bytes& id) {
     }
     older_[e->older - 1].push_back(e->newest);
     e->newest = slot;
+    e->newest_id = slot->id;
     return;
   }
   if (2 * (kids_ + 1) > by_kid_.size()) grow();
-  by_kid_[probe(by_kid_, key, [](const KidEntry& f) { return f.newest == nullptr; })] = KidEntry{key, slot, 0};
+  by_kid_[probe(by_kid_, key, [](const KidEntry& f) { return f.newest == nullptr; })] = KidEntry{key, slot, 0, slot->id};
   ++kids_;
 }
 
@@ -80,6 +81,11 @@ void ContextStore::prefetch(ByteView kid) const {
 const ContextSlot* ContextStore::newest_hint(ByteView kid) const {
   const KidEntry* e = find(pack_short(kid));
   return e ? e->newest : nullptr;
+}
+
+std::uint32_t ContextStore::newest_id(ByteView kid) const {
+  const KidEntry* e = find(pack_short(kid));
+  return e ? e->newest_id : 0;
 }
 
 }  // namespace oidu

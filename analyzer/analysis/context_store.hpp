@@ -52,6 +52,9 @@ class ContextStore {
   // that is loaded, newest_hint(kid) names the slot to load next (nullptr if none).
   void prefetch(ByteView kid) const;
   const ContextSlot* newest_hint(ByteView kid) const;
+  // The id of the newest slot whose packed Sender ID is that of `kid` (0: none). Long kids
+  // share a packing, so a slot with another kid may be counted: an upper bound.
+  std::uint32_t newest_id(ByteView kid) const;
   std::size_t size() const { return slots_.size(); }
 
  private:
@@ -63,6 +66,7 @@ class ContextStore {
     std::uint64_t key = 0;
     ContextSlot* newest = nullptr;  // nullptr: a free entry
     std::uint32_t older = 0;        // 1 + index into older_, 0: none
+    std::uint32_t newest_id = 0;    // newest->id, without loading the slot
   };
   std::size_t home(std::uint64_t key) const;
   KidEntry* find(std::uint64_t key);
