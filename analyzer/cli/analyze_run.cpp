@@ -16,6 +16,7 @@
 #include "cli/inputs.hpp"
 #include "cli/json_report.hpp"
 #include "cli/jsonl_report.hpp"
+#include "cli/left_to_exit.hpp"
 #include "cli/live_capture.hpp"
 #include "cli/report_pipeline.hpp"
 #include "cli/report_tee.hpp"
@@ -74,6 +75,7 @@ struct Input {
   std::string label;
   CaptureReader* file = nullptr;
   LiveCapture* live = nullptr;
+  bool last = true;  // no input follows: the process ends with this one
 };
 
 class Run {
@@ -159,7 +161,8 @@ class Run {
     whole.begin_capture(input.label);
     advice_.begin_capture(input.label);
     Tally tally(exporter ? static_cast<EventSink&>(*exporter) : sink, advice_);
-    Analyzer analyzer(config_, keys_, tally);
+    auto owned = std::make_unique<Analyzer>(config_, keys_, tally);
+    Analyzer& analyzer = *owned;
     const auto one = [&](const Frame& frame) {
       if (exporter) exporter->take(std::span<const Frame>(&frame, 1));
       analyzer.process(frame);
@@ -208,6 +211,7 @@ class Run {
                 << " malformed messages (see diagnostics)\n";
     }
     worst_ = std::max(worst_, tally.worst);
+    if (input.last) leave_to_exit(std::move(owned));
   }
 
   // After the last input: the report's end, the advice, the exit status.
@@ -305,7 +309,9 @@ int run_analyze(const AnalyzeOptions& o) {
   // reading the JSON see the same shape whichever file is broken today.
   Run run(o, std::move(keys), o.captures.size() > 1, from_stdin);
   if (!run.open_outputs() || !run.open_export()) return 2;
-  for (auto& reader : opened.readers) run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr});
+  for (auto& reader : opened.readers) {
+    run.analyze(Input{capture_label(reader->path()), reader.get(), nullptr, reader == opened.readers.back()});
+  }
   return run.finish(opened.unusable > 0);
 }
 

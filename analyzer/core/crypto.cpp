@@ -98,14 +98,16 @@ class Hmac {
       ctx_ = nullptr;
     }
   }
-  ~Hmac() { EVP_MAC_CTX_free(ctx_); }
+  ~Hmac() {
+    EVP_MAC_CTX_free(ctx_);
+    OPENSSL_cleanse(last_key_.data(), last_key_.size());
+  }
   Hmac(const Hmac&) = delete;
   Hmac& operator=(const Hmac&) = delete;
 
   // HMAC(key, parts...) into `out` (the hash length); false on an OpenSSL error.
   bool mac(ByteView key, std::initializer_list<ByteView> parts, std::uint8_t* out, std::size_t out_size) {
-    // A null key would make OpenSSL reuse the previous call's key.
-    if (ctx_ == nullptr || EVP_MAC_init(ctx_, nonnull(key), key.size(), nullptr) != 1) return false;
+    if (ctx_ == nullptr || !init(key)) return false;
     for (ByteView part : parts) {
       if (!part.empty() && EVP_MAC_update(ctx_, part.data(), part.size()) != 1) return false;
     }
@@ -114,7 +116,25 @@ class Hmac {
   }
 
  private:
+  // The three expansions of a context (two keys, the Common IV) share one PRK: for the
+  // same key as last time, a null key makes OpenSSL restart from the keyed state it kept
+  // instead of hashing the padded key again.
+  bool init(ByteView key) {
+    const bool same = last_len_ == key.size() && std::equal(key.begin(), key.end(), last_key_.begin());
+    if (same) return EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1;
+    last_len_ = kNoKey;
+    if (EVP_MAC_init(ctx_, nonnull(key), key.size(), nullptr) != 1) return false;
+    if (key.size() <= last_key_.size()) {
+      std::copy(key.begin(), key.end(), last_key_.begin());
+      last_len_ = key.size();
+    }
+    return true;
+  }
+
+  static constexpr std::size_t kNoKey = ~std::size_t{0};
   EVP_MAC_CTX* ctx_ = nullptr;
+  std::array<std::uint8_t, 64> last_key_{};  // a PRK is at most 64 bytes; longer keys are not kept
+  std::size_t last_len_ = kNoKey;
 };
 
 Hmac& hmac_for(HkdfHash hash) {
