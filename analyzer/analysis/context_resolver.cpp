@@ -193,12 +193,11 @@ bool ContextResolver::attempt(const Candidate& c, const Resolution& r, bool is_r
   return sc.open(in, ciphertext, plaintext_);
 }
 
-void ContextResolver::prefetch_request(const Endpoint& src, ByteView kid) const {
-  store_.prefetch(kid);
-  hints_.prefetch(src, kid);
-}
+void ContextResolver::prefetch_request(ByteView kid) const { store_.prefetch(kid); }
 
 const ContextSlot* ContextResolver::likely_slot(const Endpoint& src, ByteView kid) const {
+  // Most kids name one slot; only a shared one has hints to read.
+  if (!store_.kid_info(kid).several) return store_.newest_hint(kid);
   const RequestHints::Hint h = hints_.find(src, kid);
   return h.slot != nullptr ? h.slot : store_.newest_hint(kid);
 }
@@ -230,9 +229,10 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   const bool plain_request = is_request && !option.kudos && !option.kid_context && option.kid;
   RequestHints::Hint h;
   ContextSlot* failed_hint = nullptr;
-  if (plain_request) {
+  const ContextStore::KidInfo kid = plain_request ? store_.kid_info(*option.kid) : ContextStore::KidInfo{};
+  if (kid.several) {
     h = hints_.find(frame.src, *option.kid);
-    if (h.slot != nullptr && store_.newest_id(*option.kid) <= h.listed_up_to) {
+    if (h.slot != nullptr && kid.newest_id <= h.listed_up_to) {
       requester_ = Role::Client;
       r.request_kid = *option.kid;
       r.request_piv = option.partial_iv;

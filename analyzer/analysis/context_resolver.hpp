@@ -66,9 +66,9 @@ class ContextResolver {
 
   Resolution resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option);
 
-  // Starts loading what resolve() will read first for a request from `src` with `kid`, a
-  // few frames ahead; once that is loaded, likely_slot() names the slot to load next.
-  void prefetch_request(const Endpoint& src, ByteView kid) const;
+  // Starts loading what resolve() will read first for a request with `kid`, a few frames
+  // ahead; once that is loaded, likely_slot() names the slot to load next.
+  void prefetch_request(ByteView kid) const;
   const ContextSlot* likely_slot(const Endpoint& src, ByteView kid) const;
 
  private:

@@ -83,9 +83,9 @@ const ContextSlot* ContextStore::newest_hint(ByteView kid) const {
   return e ? e->newest : nullptr;
 }
 
-std::uint32_t ContextStore::newest_id(ByteView kid) const {
+ContextStore::KidInfo ContextStore::kid_info(ByteView kid) const {
   const KidEntry* e = find(pack_short(kid));
-  return e ? e->newest_id : 0;
+  return e ? KidInfo{e->newest_id, e->older != 0} : KidInfo{};
 }
 
 }  // namespace oidu

@@ -52,9 +52,14 @@ class ContextStore {
   // that is loaded, newest_hint(kid) names the slot to load next (nullptr if none).
   void prefetch(ByteView kid) const;
   const ContextSlot* newest_hint(ByteView kid) const;
-  // The id of the newest slot whose packed Sender ID is that of `kid` (0: none). Long kids
-  // share a packing, so a slot with another kid may be counted: an upper bound.
-  std::uint32_t newest_id(ByteView kid) const;
+  // The slots whose packed Sender ID is that of `kid`: the newest one's id (0: none), and
+  // whether there are several. Long kids share a packing, so slots with another kid may
+  // be counted: an upper bound.
+  struct KidInfo {
+    std::uint32_t newest_id = 0;
+    bool several = false;
+  };
+  KidInfo kid_info(ByteView kid) const;
   std::size_t size() const { return slots_.size(); }
 
  private:

@@ -35,7 +35,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
     std::array<std::optional<ByteView>, kGroup> response_tokens{};
     std::array<const PendingRequest*, kGroup> requests{};
 
-    // Level 1: the duplicate filter's slot, and the kid index and hint entries of a request or the
+    // Level 1: the duplicate filter's slot, and the kid index entry of a request or the
     // exchange index slot of a response.
     for (std::size_t i = 0; i < group.size(); ++i) {
       const Frame& f = group[i];
@@ -53,7 +53,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (const auto option = parse_oscore_option(*peek->oscore, nullptr); option && option->kid) {
         kids[i] = *option->kid;
         has_kid[i] = true;
-        resolver.prefetch_request(f.src, kids[i]);
+        resolver.prefetch_request(kids[i]);
       }
     }
     // Level 2: the slot a request with that kid is likely to open with; for a

@@ -9,51 +9,60 @@
 #include "wire/oscore_option.hpp"
 
 namespace oidu {
-namespace {
-
-bool contains(const std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
-  if (ranges.empty() || std::prev(ranges.end())->second < v) return false;
-  auto it = ranges.upper_bound(v);
-  if (it == ranges.begin()) return false;
+bool PivRanges::contains(std::uint64_t v) const {
+  if (!any_ || v > top_last_) return false;
+  if (v >= top_first_) return true;
+  auto it = lower_.upper_bound(v);
+  if (it == lower_.begin()) return false;
   --it;
   return v <= it->second;
 }
 
-void insert(std::map<std::uint64_t, std::uint64_t>& ranges, std::uint64_t v) {
-  // A sender counts up: almost every PIV extends the highest range, found without a search.
-  if (!ranges.empty()) {
-    auto last = std::prev(ranges.end());
-    if (last->second + 1 == v) {
-      last->second = v;
+void PivRanges::insert(std::uint64_t v) {
+  if (!any_) {
+    any_ = true;
+    top_first_ = top_last_ = v;
+  } else if (v > top_last_) {
+    if (v == top_last_ + 1) {
+      top_last_ = v;
       return;
     }
-    if (last->second < v) {
-      ranges.emplace_hint(ranges.end(), v, v);
-      return;
+    lower_.emplace_hint(lower_.end(), top_first_, top_last_);
+    top_first_ = top_last_ = v;
+  } else if (v + 1 == top_first_) {
+    top_first_ = v;
+    // The gap below the highest range closed: the range under it joins.
+    if (!lower_.empty() && std::prev(lower_.end())->second + 1 == v) {
+      top_first_ = std::prev(lower_.end())->first;
+      lower_.erase(std::prev(lower_.end()));
     }
+  } else {
+    insert_lower(v);
   }
-  auto next = ranges.upper_bound(v);
-  if (next != ranges.begin()) {
+}
+
+// Below the highest range and not next to it: joins the ranges either side if adjacent.
+void PivRanges::insert_lower(std::uint64_t v) {
+  auto next = lower_.upper_bound(v);
+  if (next != lower_.begin()) {
     auto prev = std::prev(next);
     if (prev->second + 1 == v) {
       prev->second = v;
-      if (next != ranges.end() && next->first == v + 1) {
+      if (next != lower_.end() && next->first == v + 1) {
         prev->second = next->second;
-        ranges.erase(next);
+        lower_.erase(next);
       }
       return;
     }
   }
-  if (next != ranges.end() && next->first == v + 1) {
+  if (next != lower_.end() && next->first == v + 1) {
     const std::uint64_t last = next->second;
-    ranges.erase(next);
-    ranges.emplace(v, last);
+    lower_.erase(next);
+    lower_.emplace(v, last);
     return;
   }
-  ranges.emplace(v, v);
+  lower_.emplace(v, v);
 }
-
-}  // namespace
 
 PivHistory& NonceTracker::history(RecentPivHistories& cache, std::uint64_t table_key) {
   auto cached = std::find_if(cache.entries.begin(), cache.entries.end(),
@@ -80,7 +89,7 @@ void NonceTracker::observe(const NonceUse& use, FindingReporter& findings) {
   PivHistory& h = history(*use.recent, table_key);
   const std::uint64_t v = piv_value(use.piv);
   const std::uint64_t d = fingerprint(use.ciphertext);
-  if (contains(h.ranges, v)) {
+  if (h.ranges.contains(v)) {
     const bool same_message = std::any_of(h.recent.begin(), h.recent.end(), [&](const auto& r) {
       return r.first == v && r.second == d;
     });
@@ -92,7 +101,7 @@ void NonceTracker::observe(const NonceUse& use, FindingReporter& findings) {
                           *use.context_name + ")");
     }
   } else {
-    insert(h.ranges, v);
+    h.ranges.insert(v);
   }
   h.recent[h.next] = {v, d};
   h.next = (h.next + 1) % h.recent.size();

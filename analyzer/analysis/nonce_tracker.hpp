@@ -25,10 +25,28 @@ struct NonceUse {
   ByteView nonce_id, piv, ciphertext;
 };
 
-// Sliding record of Partial IVs used under one key with one nonce ID: ranges of PIVs
-// seen (memory grows with gaps, not messages) plus digests of the latest ones.
+// The Partial IVs seen under one key with one nonce ID, as disjoint ranges: memory grows
+// with the gaps in the sequence, not with the messages. A sender counts up, so almost
+// every PIV is checked against and added to the highest range, which is kept inline:
+// the map of the lower ones is not touched.
+class PivRanges {
+ public:
+  bool contains(std::uint64_t v) const;
+  void insert(std::uint64_t v);  // `v` is not contained yet
+  std::size_t count() const { return lower_.size() + (any_ ? 1 : 0); }
+
+ private:
+  void insert_lower(std::uint64_t v);
+
+  bool any_ = false;
+  std::uint64_t top_first_ = 0, top_last_ = 0;     // the highest range
+  std::map<std::uint64_t, std::uint64_t> lower_;   // first -> last, below top_first_ - 1
+};
+
+// Sliding record of Partial IVs used under one key with one nonce ID: the ranges seen,
+// plus digests of the latest ones.
 struct PivHistory {
-  std::map<std::uint64_t, std::uint64_t> ranges;   // first -> last, disjoint
+  PivRanges ranges;
   std::array<std::pair<std::uint64_t, std::uint64_t>, 8> recent{};  // (piv, digest) ring
   std::size_t next = 0;
 };

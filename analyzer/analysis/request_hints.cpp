@@ -37,8 +37,4 @@ void RequestHints::remember(const Endpoint& src, ByteView kid, ContextSlot* slot
   table_[fibonacci_slot(key, table_.size())] = Entry{key, Hint{slot, newest_listed}};
 }
 
-void RequestHints::prefetch(const Endpoint& src, ByteView kid) const {
-  if (!table_.empty()) __builtin_prefetch(&table_[fibonacci_slot(key_of(src, kid), table_.size())]);
-}
-
 }  // namespace oidu

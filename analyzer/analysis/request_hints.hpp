@@ -34,7 +34,6 @@ class RequestHints {
   // of which had id `newest_listed`; `contexts` is the store's size (the table follows it).
   void remember(const Endpoint& src, ByteView kid, ContextSlot* slot, std::uint32_t newest_listed,
                 std::size_t contexts);
-  void prefetch(const Endpoint& src, ByteView kid) const;
 
  private:
   // Direct-mapped: a collision only loses a hint. Keyed by a 64-bit fingerprint of
