@@ -231,14 +231,15 @@ class KeyContexts {
       for (Slot& slot : direction) EVP_CIPHER_CTX_free(slot.ctx);  // also cleanses the key schedule
   }
 
-  // The context of `alg` for `direction`, holding the key `serial` (`key`): nullptr on an
-  // OpenSSL error.
-  EVP_CIPHER_CTX* keyed(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key) {
+  // The context of `alg` for `direction`, holding the key `serial` (`key`) and started on
+  // `nonce`: nullptr on an OpenSSL error. A new key and the nonce go in with one call.
+  EVP_CIPHER_CTX* started(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key,
+                          const std::uint8_t* nonce) {
     Slot& slot = slots_[direction][static_cast<std::size_t>(&alg - kAeads.data())];
-    if (slot.serial == serial) return slot.ctx;
     if (slot.ctx == nullptr && !make(slot, alg, direction)) return nullptr;
-    slot.serial = 0;  // until the new key is in: a failure must not leave a stale match
-    if (EVP_CipherInit_ex2(slot.ctx, nullptr, key, nullptr, direction, nullptr) != 1) return nullptr;
+    const bool same_key = slot.serial == serial;
+    slot.serial = 0;  // until the call succeeds: a failure must not leave a stale match
+    if (EVP_CipherInit_ex2(slot.ctx, nullptr, same_key ? nullptr : key, nonce, direction, nullptr) != 1) return nullptr;
     slot.serial = serial;
     return slot.ctx;
   }
@@ -269,9 +270,10 @@ class KeyContexts {
   std::array<std::array<Slot, kAeads.size()>, 2> slots_{};
 };
 
-EVP_CIPHER_CTX* key_context(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key) {
+EVP_CIPHER_CTX* started_context(const AeadInfo& alg, int direction, std::uint64_t serial, const std::uint8_t* key,
+                                const std::uint8_t* nonce) {
   thread_local KeyContexts contexts;
-  return contexts.keyed(alg, direction, serial, key);
+  return contexts.started(alg, direction, serial, key, nonce);
 }
 
 std::uint64_t next_key_serial() {
@@ -313,11 +315,10 @@ bool AeadKey::seal(ByteView nonce, ByteView aad, ByteView plaintext, Bytes& out)
   out.clear();
   if (serial_ == 0 || nonce.size() != alg_->nonce_len || !fits_int(plaintext.size()) || !fits_int(aad.size()))
     return false;
-  EVP_CIPHER_CTX* c = key_context(*alg_, 1, serial_, key_.data());
+  EVP_CIPHER_CTX* c = started_context(*alg_, 1, serial_, key_.data(), nonce.data());
   if (c == nullptr) return false;
   const bool ccm = is_ccm(alg_->cose_id);
   int len = 0;
-  if (EVP_EncryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1) return false;
   // CCM authenticates the message length first (B_0), so it must be known before the AAD.
   if (ccm && EVP_EncryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(plaintext.size())) != 1) return false;
   if (!aad.empty() && EVP_EncryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
@@ -347,15 +348,14 @@ bool AeadKey::open(ByteView nonce, ByteView aad, ByteView input, Bytes& out) con
     return false;
   const ByteView ciphertext = input.first(input.size() - tag_len);
   const ByteView tag = input.last(tag_len);
-  EVP_CIPHER_CTX* c = key_context(*alg_, 0, serial_, key_.data());
+  EVP_CIPHER_CTX* c = started_context(*alg_, 0, serial_, key_.data(), nonce.data());
   if (c == nullptr) return false;
   const bool ccm = is_ccm(alg_->cose_id);
   int len = 0;
   OSSL_PARAM set_tag[2] = {
       OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, const_cast<std::uint8_t*>(tag.data()), tag_len),
       OSSL_PARAM_construct_end()};
-  if (EVP_DecryptInit_ex2(c, nullptr, nullptr, nonce.data(), nullptr) != 1 || EVP_CIPHER_CTX_set_params(c, set_tag) != 1)
-    return false;
+  if (EVP_CIPHER_CTX_set_params(c, set_tag) != 1) return false;
   if (ccm && EVP_DecryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(ciphertext.size())) != 1) return false;
   if (!aad.empty() && EVP_DecryptUpdate(c, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
   out.resize(ciphertext.size());
