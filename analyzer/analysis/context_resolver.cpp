@@ -193,13 +193,12 @@ bool ContextResolver::attempt(const Candidate& c, const Resolution& r, bool is_r
   return sc.open(in, ciphertext, plaintext_);
 }
 
-void ContextResolver::prefetch_request(ByteView kid) const { store_.prefetch(kid); }
-
 const ContextSlot* ContextResolver::likely_slot(const Endpoint& src, ByteView kid) const {
   // Most kids name one slot; only a shared one has hints to read.
-  if (!store_.kid_info(kid).several) return store_.newest_hint(kid);
+  const ContextStore::KidInfo info = store_.kid_info(kid);
+  if (!info.several) return info.newest;
   const RequestHints::Hint h = hints_.find(src, kid);
-  return h.slot != nullptr ? h.slot : store_.newest_hint(kid);
+  return h.slot != nullptr ? h.slot : info.newest;
 }
 
 void ContextResolver::finish_opened(const Candidate& c, const Attempt& a, Resolution& r) {
@@ -224,8 +223,8 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   Attempt a;
 
   // A plain request (no KUDOS, no kid context) tries the slots with its kid as the store
-  // lists them, except that the slot hinted for its endpoint and kid goes before the
-  // older ones (request_hints.hpp); with no slot newer than the hint, it alone is tried.
+  // lists them, except that the slot hinted for its endpoint and kid comes right after
+  // the slots newer than it (request_hints.hpp); with none newer, it alone is tried.
   const bool plain_request = is_request && !option.kudos && !option.kid_context && option.kid;
   RequestHints::Hint h;
   ContextSlot* failed_hint = nullptr;
@@ -255,35 +254,24 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   const std::string hint = build_candidates(option, is_request, r.request_kid, requester_);
 
   const std::size_t none = candidates_.size();
-  std::size_t hinted = none, tried_early = none;
+  std::size_t hinted = none, failed = none;
   for (std::size_t i = 0; plain_request && h.slot != nullptr && i < candidates_.size(); ++i) {
     if (candidates_[i].base != h.slot) continue;
     // The hint failed on this very message already: it would fail again.
-    (h.slot == failed_hint ? tried_early : hinted) = i;
+    (h.slot == failed_hint ? failed : hinted) = i;
   }
-  std::size_t opened = none;
+  std::size_t opened = none, from = 0;
   if (hinted != none) {
-    // The hint first. A newer slot opens the request only if it protects it alike (the
-    // older ones do not, see request_hints.hpp), and then the order picks that slot.
-    if (attempt(candidates_[hinted], r, is_request, option, ciphertext, a)) {
-      opened = hinted;
-      SecurityContext& hint_context = *candidates_[hinted].base->context;
-      for (std::size_t i = 0; i < hinted && candidates_[i].base->id > h.listed_up_to; ++i) {
-        if (!candidates_[i].base->context->protects_alike(hint_context, r.request_kid)) continue;
-        Attempt alike;
-        if (attempt(candidates_[i], r, is_request, option, ciphertext, alike)) {
-          a = alike;
-          opened = i;
-          break;
-        }
-        attempt(candidates_[hinted], r, is_request, option, ciphertext, a);  // its plaintext again
-      }
-    } else {
-      tried_early = hinted;
+    // The slots newer than the hint, then the hint: the older ones listed before it
+    // failed when it was recorded, and fail for every request it opens.
+    for (; from < hinted && candidates_[from].base->id > h.listed_up_to && opened == none; ++from) {
+      if (attempt(candidates_[from], r, is_request, option, ciphertext, a)) opened = from;
     }
+    if (opened == none && attempt(candidates_[hinted], r, is_request, option, ciphertext, a)) opened = hinted;
+    failed = hinted;
   }
-  for (std::size_t i = 0; i < candidates_.size() && opened == none; ++i) {
-    if (i != tried_early && attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
+  for (std::size_t i = from; i < candidates_.size() && opened == none; ++i) {
+    if (i != failed && attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
   }
   if (opened != none) {
     if (plain_request && candidates_.size() > 1) {

@@ -66,9 +66,8 @@ class ContextResolver {
 
   Resolution resolve(const Frame& frame, const CoapMessage& coap, const OscoreOption& option);
 
-  // Starts loading what resolve() will read first for a request with `kid`, a few frames
-  // ahead; once that is loaded, likely_slot() names the slot to load next.
-  void prefetch_request(ByteView kid) const;
+  // For a request a few frames ahead, once the store's entry for `kid` is loaded
+  // (ContextStore::prefetch): the slot resolve() will try first, to load next.
   const ContextSlot* likely_slot(const Endpoint& src, ByteView kid) const;
 
  private:

@@ -78,14 +78,9 @@ void ContextStore::prefetch(ByteView kid) const {
   if (!by_kid_.empty()) __builtin_prefetch(&by_kid_[home(pack_short(kid))]);
 }
 
-const ContextSlot* ContextStore::newest_hint(ByteView kid) const {
-  const KidEntry* e = find(pack_short(kid));
-  return e ? e->newest : nullptr;
-}
-
 ContextStore::KidInfo ContextStore::kid_info(ByteView kid) const {
   const KidEntry* e = find(pack_short(kid));
-  return e ? KidInfo{e->newest_id, e->older != 0} : KidInfo{};
+  return e ? KidInfo{e->newest, e->newest_id, e->older != 0} : KidInfo{};
 }
 
 }  // namespace oidu

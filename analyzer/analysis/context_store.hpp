@@ -49,13 +49,13 @@ class ContextStore {
   // Appends to `out` the slots in which `kid` is one of the two Sender IDs, newest first.
   void by_kid(ByteView kid, std::vector<ContextSlot*>& out) const;
   // Starts loading what by_kid(kid) will read, for a message a few frames ahead; once
-  // that is loaded, newest_hint(kid) names the slot to load next (nullptr if none).
+  // that is loaded, kid_info(kid) names the slot to load next.
   void prefetch(ByteView kid) const;
-  const ContextSlot* newest_hint(ByteView kid) const;
-  // The slots whose packed Sender ID is that of `kid`: the newest one's id (0: none), and
-  // whether there are several. Long kids share a packing, so slots with another kid may
-  // be counted: an upper bound.
+  // The slots whose packed Sender ID is that of `kid`: the newest one (nullptr: none) and
+  // its id, and whether there are several. Long kids share a packing, so slots with
+  // another kid may be counted: an upper bound.
   struct KidInfo {
+    const ContextSlot* newest = nullptr;
     std::uint32_t newest_id = 0;
     bool several = false;
   };

@@ -53,7 +53,7 @@ void Engine::process_batch(std::span<const Frame> frames) {
       if (const auto option = parse_oscore_option(*peek->oscore, nullptr); option && option->kid) {
         kids[i] = *option->kid;
         has_kid[i] = true;
-        resolver.prefetch_request(kids[i]);
+        store.prefetch(kids[i]);
       }
     }
     // Level 2: the slot a request with that kid is likely to open with; for a

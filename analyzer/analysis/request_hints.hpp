@@ -8,10 +8,10 @@
 //
 // The context a request is attributed to cannot change: a context opens a request exactly
 // when its AEAD, Sender Key for the kid and Common IV are those of the context that
-// protected it. So the slots that failed before the hinted one when it was recorded fail
-// for every request it opens, and of the slots added since (newer, so listed first) only
-// one that protects the kid's messages alike would open it, and then take it: those are
-// compared by key and IV instead of tried. The entry keeps the newest slot id listed then.
+// protected it. So the slots listed before the hinted one that failed when it was
+// recorded fail for every request it opens. The slots added since are newer, so listed
+// first: they are still tried before it, in order. The entry keeps the newest slot id
+// listed when it was recorded.
 #pragma once
 #include <cstdint>
 #include <vector>

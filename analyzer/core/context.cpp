@@ -179,12 +179,6 @@ void SecurityContext::prefetch(int step) const {
 
 const Bytes& SecurityContext::raw_key_for(ByteView sender_id) { return keys(sender_id).raw; }
 
-bool SecurityContext::protects_alike(SecurityContext& other, ByteView sender_id) {
-  if (this == &other) return true;
-  return material_.aead == other.material_.aead && common_iv() == other.common_iv() &&
-         key_digest(sender_id) == other.key_digest(sender_id) && raw_key_for(sender_id) == other.raw_key_for(sender_id);
-}
-
 std::uint64_t SecurityContext::key_digest(ByteView sender_id) { return keys(sender_id).digest; }
 
 bool SecurityContext::seal(const AeadInputs& in, ByteView plaintext, Bytes& ciphertext) {

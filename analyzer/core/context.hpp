@@ -72,9 +72,6 @@ class SecurityContext {
   const Bytes& raw_key_for(ByteView sender_id);
   // A 64-bit digest of that key, computed once: tells keys apart without reading them.
   std::uint64_t key_digest(ByteView sender_id);
-  // Whether a message sent by `sender_id` opens under `other` exactly when it opens
-  // under this context: the same AEAD, Common IV and Sender Key (derived if need be).
-  bool protects_alike(SecurityContext& other, ByteView sender_id);
 
   // One step of loading this context's keys ahead of use, for a message a few frames
   // ahead: step 0 the key list, 1 the keys (kPrefetchSteps in all). Each step reads only

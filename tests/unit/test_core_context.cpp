@@ -217,24 +217,3 @@ TEST(CoreContext, SameTriple) {
   EXPECT_FALSE(a.same_triple(material_of(rfc("C.2.1")["inputs"])));
   EXPECT_FALSE(a.same_triple(material_of(rfc("C.3.1")["inputs"])));
 }
-
-// Two contexts protect a sender's messages alike when its key and the Common IV are the
-// same: the same material whatever the other ID; not another salt, ID Context or AEAD.
-TEST(CoreContext, ProtectsAlikeComparesWhatTheAeadUses) {
-  const ContextMaterial a = material_of(rfc("C.1.1")["inputs"]);
-  const Bytes sender{0x01};
-  SecurityContext ctx(a), same(a);
-  EXPECT_TRUE(ctx.protects_alike(ctx, sender));
-  EXPECT_TRUE(ctx.protects_alike(same, sender));
-  for (auto change : std::initializer_list<void (*)(ContextMaterial&)>{
-           [](ContextMaterial& m) { m.master_salt.at(0) ^= 0x01; },
-           [](ContextMaterial& m) { m.id_context = Bytes{0x37}; },
-           [](ContextMaterial& m) { m.master_secret[0] ^= 0x01; },
-           [](ContextMaterial& m) { m.aead = 11; }}) {
-    ContextMaterial m = a;
-    change(m);
-    SecurityContext other(m);
-    EXPECT_FALSE(ctx.protects_alike(other, sender));
-    EXPECT_FALSE(other.protects_alike(ctx, sender));
-  }
-}
