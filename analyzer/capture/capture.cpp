@@ -314,8 +314,11 @@ std::unique_ptr<CaptureReader> CaptureReader::open(const std::string& path, std:
   std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
   if (!file) return fail(path + ": " + std::strerror(errno));
   auto impl = std::make_unique<Impl>();
-  impl->buffer = std::make_unique<char[]>(kReadBuffer);
-  if (std::setvbuf(file, impl->buffer.get(), _IOFBF, kReadBuffer) != 0) impl->buffer.reset();
+  // Not standard input: it outlives this reader, and would be left with a freed buffer.
+  if (!from_stdin) {
+    impl->buffer = std::make_unique<char[]>(kReadBuffer);
+    if (std::setvbuf(file, impl->buffer.get(), _IOFBF, kReadBuffer) != 0) impl->buffer.reset();
+  }
   // Nanoseconds, so a rewritten capture keeps the file's timestamps; time_us is the same
   // as with microsecond precision (libpcap truncates too).
   pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
