@@ -65,7 +65,7 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
       ->type_name("OUT");
   cmd->add_option("-j,--jobs", options->jobs,
                   "threads (default 1): the engine runs on one, the report is written on another, messages are "
-                  "formatted on the rest; the output is the same for any N")
+                  "formatted on the rest (with --no-messages, all on one); the output is the same for any N")
       ->type_name("N")
       ->check(CLI::Range(1u, 64u));
   CLI::Option* interface =

@@ -293,6 +293,7 @@ N=$(val udp)
 CIPHERTEXTS=$(val ciphertexts)
 READ_S=$(val read_s) CRYPTO_S=$(val crypto_s) BOTH_S=$(val read_crypto_s)
 CRYPTO_KEYS_S=$(val crypto_keys_s) BOTH_KEYS_S=$(val read_crypto_keys_s)
+DERIVE_S=$(val derive_contexts_s)
 echo "   $(val frames) frames, $N UDP datagrams, $CIPHERTEXTS OSCORE ciphertexts of $(val distinct_sizes) sizes"
 [[ $N -eq ${FRAMES_OF[main]} ]] || echo "bench: warning: bench_limit read $N datagrams, simulate wrote ${FRAMES_OF[main]} frames" >&2
 analyze_full main "$REPEAT"
@@ -404,6 +405,26 @@ else
   skipped "6 tshark+plugin time / tshark built-in time" "<= 1.3x" "no $PLUGIN"
   skipped "6 tshark+plugin peak RSS / tshark built-in peak RSS" "<= 1.2x" "no $PLUGIN"
 fi
+# What a context costs. Of two --no-messages runs, the extra cost per message of the one
+# with more contexts per message, over its extra contexts per message, is the cost of a
+# context: its loading and first use (derivation, state, memory touched for the first
+# time), plus, between fewctx and manyctx, the cache misses of a larger working set.
+# Targets 4 and 5 bound it: the small capture may cost 15% more per message than the main
+# one, manyctx 25% more than fewctx; and were target 2 met, the cheaper run of each pair
+# would cost at most twice the limit per message, which leaves a context less room still.
+CTX_FLOOR=$(calc "$DERIVE_S * 1e6 / $CONTEXTS")
+LIMIT_US=$(calc "$BOTH_KEYS_S * 1e6 / $N")
+# context_row LABEL MORE FEWER MORE_CTX FEWER_CTX SLACK: one informative row.
+context_row() {
+  local label=$1 more=$2 fewer=$3 slack=$6 per_msg cost room room2
+  per_msg=$(calc "$4 / ${MSGS_OF[$more]} - $5 / ${MSGS_OF[$fewer]}")
+  cost=$(calc "($(us_per_msg "$more") - $(us_per_msg "$fewer")) / $per_msg")
+  room=$(calc "$slack * $(us_per_msg "$fewer") / $per_msg")
+  room2=$(calc "$slack * 2 * $LIMIT_US / $per_msg")
+  TARGET_ROWS+=("| cost per context, $label | $(f2 "$cost") µs | | info | its target leaves $(f2 "$room") µs at this cost per message, $(f2 "$room2") µs with target 2 met; RFC 8613 derivation alone $(f2 "$CTX_FLOOR") µs |")
+}
+context_row "4 (small vs main)" small-nomsg main-nomsg "$CONTEXTS" "$CONTEXTS" 0.15
+context_row "5 (manyctx vs fewctx)" manyctx-nomsg fewctx-nomsg "$P_MANY" "$P_FEW" 0.25
 TARGET_ROWS+=("| one-key limit: full JSON / (read + AES-CCM, one key) | $(f2 "$(calc "${FULL_RATE_OF[main]} / $BOTH_RATE")") | | info | $(ctx "${FRAMES_OF[main]}") msgs, analyzer $FULL_MAIN |")
 
 # The raw measurements, in the order they ran.
@@ -432,6 +453,7 @@ limit_row "libpcap read + AES-CCM open, one key" "$BOTH_RATE" "$BOTH_S"
 limit_row "AES-CCM open, one key per context" "$CRYPTO_KEYS_RATE" "$CRYPTO_KEYS_S" "$(ctx "$CONTEXTS") keys"
 limit_row "libpcap read + AES-CCM, key per context" "$BOTH_KEYS_RATE" "$BOTH_KEYS_S" \
   "$(ctx "$CONTEXTS") keys, $(mib "$L_RSS") MiB, $L_CPU% CPU"
+RAW_ROWS+=("| limit: RFC 8613 derivation (HKDF extract, two keys, Common IV) | $(f2 "$CTX_FLOOR") µs/context | | | $(f3 "$DERIVE_S") s for $(ctx "$CONTEXTS") contexts |")
 
 echo
 echo "Machine: $CORES CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average $LOAD_START before, $(cut -d' ' -f1-3 /proc/loadavg) after"
