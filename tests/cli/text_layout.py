@@ -11,8 +11,11 @@ import argparse
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
+import termios
+import time
 
 from jobs_identical import captures_with_keys
 
@@ -29,24 +32,45 @@ def report(binary, folder, args, env=None):
     return run.stdout.decode("utf-8")
 
 
-def report_on_terminal(binary, folder, args, env):
-    """The report as written to a terminal: stdout is a pty."""
+def uncoloured(text):
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def report_on_terminal(binary, folder, args, env, expected):
+    """The report as written to a terminal: stdout is a pty. Read until the child has exited
+    and as much uncoloured text as the report to a pipe (`expected`) has arrived, or 2 s pass
+    without more. The tty layer hands written bytes on to the leader asynchronously, and a
+    leader whose follower is closed may report EIO before it has, so this side keeps the
+    follower open and waits for the bytes instead."""
     leader, follower = pty.openpty()
+    attributes = termios.tcgetattr(follower)
+    attributes[1] &= ~termios.ONLCR  # the report's own line ends, as written to a pipe
+    termios.tcsetattr(follower, termios.TCSANOW, attributes)
     proc = subprocess.Popen([binary, "analyze", "--fail-on", "never", *args], cwd=folder, stdout=follower,
                             stderr=subprocess.DEVNULL, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the other side is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    proc.wait(timeout=60)
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    received = b""
+    child_exit = os.pidfd_open(proc.pid)  # readable once the child has exited
+    try:
+        watched = [leader, child_exit]
+        while True:
+            ready = select.select(watched, [], [], None if child_exit in watched else 2)[0]
+            if leader in ready:
+                received += os.read(leader, 65536)
+            elif child_exit in ready:
+                watched.remove(child_exit)
+            elif not ready:  # 2 s after the exit without more bytes
+                break
+            complete = len(uncoloured(received.decode("utf-8", errors="replace"))) >= len(expected)
+            if child_exit not in watched and complete:
+                break
+    finally:
+        for descriptor in (child_exit, follower, leader):
+            os.close(descriptor)
+        proc.wait(timeout=60)
+    text = received.decode("utf-8", errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"exit {proc.returncode} on a terminal after {len(received)} bytes")
+    return text
 
 
 def summary_problems(label, text):
@@ -103,13 +127,17 @@ def main():
             if ESC not in always:
                 problems.append(f"{label}: no colour with --color always")
             coloured += 1
-            if re.sub(r"\x1b\[[0-9;]*m", "", always) != text:
+            if uncoloured(always) != text:
                 problems.append(f"{label}: --color always changes more than colour")
             # A terminal: colour with auto, none with NO_COLOR set (https://no-color.org).
-            if ESC not in report_on_terminal(binary, folder, base, env):
+            terminal = report_on_terminal(binary, folder, base, env, text)
+            if ESC not in terminal:
                 problems.append(f"{label}: no colour on a terminal with --color auto")
-            if ESC in report_on_terminal(binary, folder, base, dict(env, NO_COLOR="1")):
-                problems.append(f"{label}: colour on a terminal despite NO_COLOR")
+            if uncoloured(terminal) != text:
+                problems.append(f"{label}: on a terminal, a report of {len(terminal)} characters that changes more "
+                                f"than colour")
+            if report_on_terminal(binary, folder, base, dict(env, NO_COLOR="1"), text) != text:
+                problems.append(f"{label}: colour (or other changes) on a terminal despite NO_COLOR")
     if not found:
         problems.append(f"no captures under {args.captures}")
     if shortened == 0:
