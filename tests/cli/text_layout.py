@@ -39,9 +39,10 @@ def uncoloured(text):
 def report_on_terminal(binary, folder, args, env, expected):
     """The report as written to a terminal: stdout is a pty. Read until the child has exited
     and as much uncoloured text as the report to a pipe (`expected`) has arrived, or 2 s pass
-    without more. The tty layer hands written bytes on to the leader asynchronously, and a
-    leader whose follower is closed may report EIO before it has, so this side keeps the
-    follower open and waits for the bytes instead."""
+    without more. This side keeps the follower open, so the read never ends on the leader's
+    EIO for a closed follower while bytes may still be on their way through the tty layer
+    (CI once saw a terminal report without its coloured tail from a reader that stopped at
+    the first EIO and checked neither the exit status nor the text)."""
     leader, follower = pty.openpty()
     attributes = termios.tcgetattr(follower)
     attributes[1] &= ~termios.ONLCR  # the report's own line ends, as written to a pipe
@@ -134,8 +135,8 @@ def main():
             if ESC not in terminal:
                 problems.append(f"{label}: no colour on a terminal with --color auto")
             if uncoloured(terminal) != text:
-                problems.append(f"{label}: on a terminal, a report of {len(terminal)} characters that changes more "
-                                f"than colour")
+                problems.append(f"{label}: on a terminal, a report that changes more than colour "
+                                f"({len(uncoloured(terminal))} characters uncoloured, {len(text)} to a pipe)")
             if report_on_terminal(binary, folder, base, dict(env, NO_COLOR="1"), text) != text:
                 problems.append(f"{label}: colour (or other changes) on a terminal despite NO_COLOR")
     if not found:
