@@ -114,11 +114,15 @@ Bytes Peer::new_token() {
 
 // "Additional Actions for Execution": an ID this peer never used as Recipient ID under
 // the current triplet and available as one (RFC 8613 3.3: not its own Sender ID, past or
-// coming, which is the other peer's offer), so that the two new Sender IDs differ.
+// coming, which is the other peer's offer), so that the two new Sender IDs differ. One
+// byte while a random draw still finds a free one, then longer: a peer that rotates its
+// IDs often uses up the 256 one-byte IDs, none of which it may offer again.
 Bytes Peer::fresh_offer() {
-  for (;;) {
-    Bytes id = rng_.bytes(1);
-    if (!used_recipient_ids_.contains(id) && !used_sender_ids_.contains(id) && id != idu_.peer_offer) return id;
+  for (std::size_t length = 1;; ++length) {
+    for (int draw = 0; draw < 64; ++draw) {
+      Bytes id = rng_.bytes(length);
+      if (!used_recipient_ids_.contains(id) && !used_sender_ids_.contains(id) && id != idu_.peer_offer) return id;
+    }
   }
 }
 
@@ -228,7 +232,7 @@ void Peer::id_update_received(const AppMessage& msg, bool kudos_message, bool wa
 void Peer::check_completion() {
   if (idu_.phase != IdPhase::Running || idu_.acks_received < 3 || idu_.acks_sent < 2) return;
   idu_.phase = IdPhase::Completed;
-  if (!switched_)  // a premature switch already installed the new IDs
+  if (!idu_.switched)  // a premature switch already installed the new IDs
     ctx_b_ = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
   used_recipient_ids_.insert(*idu_.my_offer);
   used_sender_ids_.insert(*idu_.peer_offer);
@@ -240,7 +244,7 @@ void Peer::switch_to_new_ids(bool procedure_done) {
   ctx_ = *ctx_b_;
   ctx_.ssn = cfg_.faults.keep_piv ? old_ssn : 0;
   ctx_b_.reset();
-  switched_ = true;
+  switched_ = idu_.switched = true;
   migrated_ = false;
   // New IDs, new CoAP Message IDs: nothing should link the two.
   if (!cfg_.faults.keep_mid) restart_mids();
@@ -298,7 +302,7 @@ Peer::Outgoing Peer::prepare(AppMessage& msg, bool request, const RequestBinding
     ++kudos_.sent;
   } else if (request) {
     const bool both_known = idu_.phase == IdPhase::Running && idu_.my_offer && idu_.peer_offer && idu_.offered;
-    if (cfg_.faults.use_before_confirmed && both_known && !switched_) {
+    if (cfg_.faults.use_before_confirmed && both_known && !idu_.switched) {
       ctx_b_ = make_context(ctx_.sc->material(), *idu_.peer_offer, *idu_.my_offer);
       switch_to_new_ids(false);
     } else if (idu_.phase == IdPhase::Completed && ctx_b_ && idu_.acks_sent >= cfg_.id_update.acks_to_send &&

@@ -120,6 +120,9 @@ class Peer {
 
   // --- triggers from the scenario
   void start_id_update();                  // the next message offers a Recipient ID
+  // The Recipient ID to offer in the next ID update, as initiator or responder; nullopt:
+  // a fresh one (for IDs rotated several times on one context).
+  void set_offer(std::optional<Bytes> id) { cfg_.id_update.offer = std::move(id); }
   void start_kudos(bool no_fs);            // the next message is a divergent KUDOS message
   // New address (and MAC unless `keep_mac`); a new Message ID sequence unless `keep_mid`.
   void migrate(const Host& to, bool keep_mac, bool keep_mid);
@@ -172,6 +175,7 @@ class Peer {
     double started_s = 0, last_offer_s = 0;
     unsigned sent = 0, since_offer = 0;
     unsigned acks_received = 0, acks_sent = 0;
+    bool switched = false;  // its new IDs are in use (before completion, if prematurely)
   };
   struct Kudos {
     KudosState state = KudosState::Idle;

@@ -13,22 +13,24 @@ namespace {
 constexpr std::uint32_t kPairsPerServer = 100;
 
 // Addresses from 10.0.0.0/8 or 2001:db8::/32 numbered by `index`: documentation /24s
-// are too small for 10,000 clients. `net` separates servers, clients, migrated clients.
-Host numbered_host(bool ipv6, std::uint8_t net, std::uint32_t index, std::uint16_t port) {
+// are too small for 10,000 clients. `net` separates servers, clients, migrated clients;
+// `round` counts a client's tours of the seven client nets, so that it never comes back
+// to an address it used (11.0.0.0/8 on the second tour, ...: written, never sent).
+Host numbered_host(bool ipv6, std::uint8_t net, std::uint32_t index, std::uint16_t port, std::uint8_t round = 0) {
   Host h;
   h.mac = {0x02, net, static_cast<std::uint8_t>(index >> 24), static_cast<std::uint8_t>(index >> 16),
            static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index)};
   if (ipv6) {
     h.ep.ip.version = 6;
-    const std::uint8_t prefix[] = {0x20, 0x01, 0x0d, 0xb8, 0x00, net};
-    for (std::size_t i = 0; i < 6; ++i) h.ep.ip.bytes[i] = prefix[i];
+    const std::uint8_t prefix[] = {0x20, 0x01, 0x0d, 0xb8, 0x00, net, round};
+    for (std::size_t i = 0; i < 7; ++i) h.ep.ip.bytes[i] = prefix[i];
     h.ep.ip.bytes[12] = static_cast<std::uint8_t>(index >> 24);
     h.ep.ip.bytes[13] = static_cast<std::uint8_t>(index >> 16);
     h.ep.ip.bytes[14] = static_cast<std::uint8_t>(index >> 8);
     h.ep.ip.bytes[15] = static_cast<std::uint8_t>(index + 1);
   } else {
     h.ep.ip.version = 4;
-    h.ep.ip.bytes[0] = 10;
+    h.ep.ip.bytes[0] = static_cast<std::uint8_t>(10 + round);
     h.ep.ip.bytes[1] = static_cast<std::uint8_t>(net * 32 + ((index >> 16) & 0x1f));
     h.ep.ip.bytes[2] = static_cast<std::uint8_t>(index >> 8);
     h.ep.ip.bytes[3] = static_cast<std::uint8_t>(index & 0xff);
@@ -41,7 +43,7 @@ struct ScalePair {
   std::unique_ptr<Peer> client, server;
   std::unique_ptr<Link> link;
   std::uint32_t index = 0;
-  std::uint8_t client_net = 1;
+  std::uint32_t moves = 0;
   bool moved = false;  // the client already migrated after its current ID update
 };
 
@@ -95,9 +97,11 @@ bool run_scale(const ScaleOptions& o, ScaleResult& r, std::string* error) {
     const bool both_completed = c.ready_to_migrate() && p.server->id_phase() == Peer::IdPhase::Completed;
     if (both_completed && !p.moved) {
       p.moved = true;
-      // A network it has not used lately: going back would link the IDs (NEW_ID_ON_OLD_NETWORK).
-      p.client_net = static_cast<std::uint8_t>(p.client_net % 7 + 1);
-      Host to = numbered_host(o.ipv6, p.client_net, p.index, static_cast<std::uint16_t>(49152 + rng.below(16384)));
+      // An address it never used: going back would link the IDs (NEW_ID_ON_OLD_NETWORK).
+      ++p.moves;
+      const auto net_now = static_cast<std::uint8_t>(p.moves % 7 + 1);
+      const auto round = static_cast<std::uint8_t>(p.moves / 7 % 246);
+      Host to = numbered_host(o.ipv6, net_now, p.index, static_cast<std::uint16_t>(49152 + rng.below(16384)), round);
       c.migrate(to, false, false);
       ++r.migrations;
     } else if (idle(c) && idle(*p.server) && rng.chance(o.procedure_rate)) {

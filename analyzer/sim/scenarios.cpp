@@ -114,6 +114,18 @@ std::vector<Scenario> build() {
         id_update(w, p, true);
         migration(w, p);
       });
+  add("idu-rotation",
+      "the IDs rotated twice on one context: figure 1's ID update and a move, then a server-initiated one (the "
+      "server offers 17, the client 23) and another move; each update's new IDs are the next one's old IDs",
+      {}, [](World& w) {
+        Pair& p = w.add_pair(figure_pair("idu-rotation", false));
+        id_update(w, p, false);
+        migration(w, p);
+        p.server->set_offer(Bytes{0x17});
+        p.client->set_offer(Bytes{0x23});
+        id_update(w, p, true);
+        migration(w, p);
+      });
   add("idu-failure",
       "ID update draft appendix A.2: the server ignores Recipient-ID; the client repeats its offer every REPEAT_TIMER "
       "(93 s) and gives up at ENDING_TIMER (279 s); then migrates keeping the old IDs",
@@ -275,6 +287,17 @@ std::vector<Scenario> build() {
         PairSetup s = figure_pair("fault-rid-reused", false);
         s.client_policy = [](PeerConfig& c) { c.id_update.offer = Bytes{0x00}; };
         Pair& p = w.add_pair(s);
+        id_update(w, p, false);
+      });
+  add("fault-rid-reused-after-rotation",
+      "after figure 1's ID update and a move, the client starts a second one offering 00 again, its Recipient ID "
+      "before the first (never to be used again with this Master Secret, Salt and ID Context); the server aborts "
+      "with a protected 5.03",
+      {"RID_REUSED", "PROCEDURE_FAILED"}, [](World& w) {
+        Pair& p = w.add_pair(figure_pair("fault-rid-reused-after-rotation", false));
+        id_update(w, p, false);
+        migration(w, p);
+        p.client->set_offer(Bytes{0x00});
         id_update(w, p, false);
       });
   add("fault-rid-is-own-sender-id",

@@ -73,6 +73,9 @@ TEST(SimScale, TrafficIsCleanForTheAnalyzer) {
   std::string error;
   ASSERT_TRUE(run_scale(o, r, &error)) << error;
   EXPECT_GT(r.migrations, 100u);
+  // IDs rotated again and again on each context: a peer once got stuck after its second
+  // ID update (it kept the first one's premature-switch flag).
+  EXPECT_GT(r.id_updates, 5u * o.pairs);
 
   auto keys = load_key_file(r.keys_file);
   ASSERT_TRUE(keys.errors.empty());
