@@ -3,6 +3,7 @@
 #include "analysis/context_resolver.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/cbor.hpp"
 
@@ -72,12 +73,16 @@ void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, co
     r.request_piv = request->piv;
     requester_ = same_bytes(request->slot->client_id, r.request_kid) ? Role::Client : Role::Server;
     bases_.push_back(request->slot);
-    for (auto it = request->slot->association->slots.rbegin();
-         it != request->slot->association->slots.rend(); ++it) {
-      if (*it != request->slot && (*it)->kind != ContextKind::KudosTemp && !(*it)->retired) {
-        bases_.push_back(*it);
-      }
-    }
+    // A plain response opens with its request's slot unless the context changed in
+    // between: the association's other slots, whose number grows with its procedures,
+    // are added only when that fails (add_association_slots).
+    if (option.kudos || option.kid_context) add_association_slots(*request->slot);
+  }
+}
+
+void ContextResolver::add_association_slots(const ContextSlot& request_slot) {
+  for (auto it = request_slot.association->slots.rbegin(); it != request_slot.association->slots.rend(); ++it) {
+    if (*it != &request_slot && (*it)->kind != ContextKind::KudosTemp && !(*it)->retired) bases_.push_back(*it);
   }
 }
 
@@ -120,9 +125,10 @@ void ContextResolver::add_id_context_variants(const OscoreOption& option, bool i
 }
 
 std::string ContextResolver::build_candidates(const OscoreOption& option, bool is_request, ByteView request_kid,
-                                              Role requester) {
+                                              Role requester, std::size_t first_base) {
   std::string hint;
-  for (ContextSlot* base : bases_) {
+  for (std::size_t b = first_base; b < bases_.size(); ++b) {
+    ContextSlot* base = bases_[b];
     if (!option.kudos) {
       candidates_.push_back({base, nullptr, false, false, KudosDerivation::Draft14});
       continue;
@@ -251,9 +257,9 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
     r.result = no_context(UnopenedReason::UnknownKid, "no context has kid " + (option.kid ? "'" + to_hex(*option.kid) + "'" : "?"));
     return r;
   }
-  const std::string hint = build_candidates(option, is_request, r.request_kid, requester_);
+  const std::string hint = build_candidates(option, is_request, r.request_kid, requester_, 0);
 
-  const std::size_t none = candidates_.size();
+  constexpr std::size_t none = SIZE_MAX;  // no candidate
   std::size_t hinted = none, failed = none;
   for (std::size_t i = 0; plain_request && h.slot != nullptr && i < candidates_.size(); ++i) {
     if (candidates_[i].base != h.slot) continue;
@@ -272,6 +278,14 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   }
   for (std::size_t i = from; i < candidates_.size() && opened == none; ++i) {
     if (i != failed && attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
+  }
+  if (opened == none && !is_request && r.request && r.request->slot && bases_.size() == 1) {
+    add_association_slots(*r.request->slot);
+    const std::size_t tried = candidates_.size();
+    build_candidates(option, is_request, r.request_kid, requester_, 1);
+    for (std::size_t i = tried; i < candidates_.size() && opened == none; ++i) {
+      if (attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
+    }
   }
   if (opened != none) {
     if (plain_request && candidates_.size() > 1) {

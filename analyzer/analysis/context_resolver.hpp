@@ -92,8 +92,11 @@ class ContextResolver {
                ByteView ciphertext, Attempt& a);
   // The result of a message `c` opened: its plaintext parsed, or Malformed.
   void finish_opened(const Candidate& c, const Attempt& a, Resolution& r);
-  // Returns a hint for a failure's problem ("" if none).
-  std::string build_candidates(const OscoreOption& option, bool is_request, ByteView request_kid, Role requester);
+  // The association's other live slots, after a response's request slot.
+  void add_association_slots(const ContextSlot& request_slot);
+  // The candidates of bases_[first_base...]; returns a hint for a failure's problem ("" if none).
+  std::string build_candidates(const OscoreOption& option, bool is_request, ByteView request_kid, Role requester,
+                               std::size_t first_base);
 
   ContextStore& store_;
   ExchangeTable& exchanges_;

@@ -1,5 +1,5 @@
 // The network watch's state (network_watch.hpp): what each association showed on the
-// network under its current IDs, and the switches to new IDs it watches.
+// network, and the switches to new IDs it watches.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -18,8 +18,8 @@ namespace oidu {
 
 struct ContextSlot;
 
-// The address pairs an association's messages used, at most kCapacity of them: a flat list
-// searched newest first, since a peer mostly keeps its last pair. A tree would chase a
+// The address pairs an association's messages used, the latest kCapacity of them: a flat
+// list searched newest first, since a peer mostly keeps its last pair. A tree would chase a
 // cold node for every message.
 class AddressPairs {
  public:
@@ -29,9 +29,11 @@ class AddressPairs {
   bool contains(const Pair& p) const {
     return std::find(pairs_.rbegin(), pairs_.rend(), p) != pairs_.rend();
   }
-  // Adds `p` unless it is there already or the list is full.
+  // Adds `p` unless it is there already; a full list forgets its oldest pair.
   void insert(const Pair& p) {
-    if (pairs_.size() < kCapacity && !contains(p)) pairs_.push_back(p);
+    if (contains(p)) return;
+    if (pairs_.size() == kCapacity) pairs_.erase(pairs_.begin());
+    pairs_.push_back(p);
   }
 
  private:
@@ -59,7 +61,7 @@ struct NetworkSwitch {
   bool switched = false;
   std::set<std::string> reported;       // "<code>/<detail>": each leak once
 };
-// Network history of an association's current IDs, bounded.
+// Network history of an association under all its IDs so far, bounded.
 struct NetworkHistory {
   std::array<NetworkPeerTraffic, 2> traffic;
   AddressPairs pairs;

@@ -69,12 +69,13 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
   // Fingerprints stand for tokens (0 = no token).
   const std::uint64_t token = m.coap.token.empty() ? 0 : fingerprint(m.coap.token);
   const std::uint64_t frame = m.frame.number;
-  bool under_new_ids = false;
+  std::size_t now_switched = a.switches.size();
 
-  for (auto& w : a.switches) {
+  for (std::size_t i = 0; i < a.switches.size(); ++i) {
+    auto& w = a.switches[i];
     auto once = [&](const std::string& key) { return w->reported.insert(key).second; };
     if (same_ids(m.slot, *w->new_slot)) {
-      under_new_ids = true;
+      if (!w->switched) now_switched = i;
       w->switched = true;
       if (w->old_pairs.contains(pair) && once("NEW_ID_ON_OLD_NETWORK/" + pair.first.to_string() + pair.second.to_string())) {
         findings.report(FindingCode::NewIdOnOldNetwork, frame, w->procedure,
@@ -141,13 +142,18 @@ void NetworkWatch::observe(const Observed& m, FindingReporter& findings) {
     }
   }
 
-  if (!under_new_ids) {
-    remember(a.traffic[idx(s)], m);
-    a.pairs.insert(pair);
-    if (token) {
-      a.recent_tokens[a.next_token] = token;
-      a.next_token = (a.next_token + 1) % a.recent_tokens.size();
-    }
+  // The IDs an earlier switch watched are this one's old IDs now: it watches them from
+  // here on, and the association keeps no more switches than it has IDs in play.
+  if (now_switched != a.switches.size()) {
+    a.switches.erase(a.switches.begin(), a.switches.begin() + static_cast<std::ptrdiff_t>(now_switched));
+  }
+  // Every message, under whichever IDs: the next switch starts from all the association
+  // showed, since any earlier IDs on the same network link to the ones after it.
+  remember(a.traffic[idx(s)], m);
+  a.pairs.insert(pair);
+  if (token) {
+    a.recent_tokens[a.next_token] = token;
+    a.next_token = (a.next_token + 1) % a.recent_tokens.size();
   }
 }
 

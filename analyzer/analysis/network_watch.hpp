@@ -16,7 +16,8 @@ class NetworkWatch {
   // while it is under the old IDs, adds it to their history.
   void observe(const Observed& m, FindingReporter& findings);
   // An ID update made CTX_B (`new_slot`) from `old_slot`: from now on the new IDs can be
-  // used, prematurely or not; watch them, starting from what the old IDs showed so far.
+  // used, prematurely or not; watch them, starting from what the old IDs showed so far,
+  // until a later switch of the association has its own new IDs in use.
   void start_switch(const Association& assoc, std::uint32_t procedure, const ContextSlot* old_slot,
                     const ContextSlot* new_slot);
   // The procedure failed: its new IDs will not be used.

@@ -156,5 +156,77 @@ TEST(SwitchFindings, PeerThatDidNotMoveKeepsItsMacLegitimately) {
   EXPECT_EQ(r->count("NEW_ID_ON_OLD_NETWORK"), 0u) << r->describe();
 }
 
+// IDs rotated again and again on one context (section 2 allows any number of runs): the
+// client offers `client_offer` under the current context, the server `server_offer`, and
+// after the four exchanges the client moves to `to` and both use the new IDs there.
+Ctx& rotate(Flow& f, const Ctx& current, std::uint8_t client_offer, std::uint8_t server_offer, IpAddress to,
+            std::uint8_t to_mac, std::uint16_t next_mid) {
+  f.request(with({rid({client_offer})}));
+  f.response(with({rid({server_offer}), ack({client_offer})}));
+  for (int i = 0; i < 2; ++i) {
+    f.request(with({ack({server_offer})}));
+    f.response(with({ack({client_offer})}));
+  }
+  f.request(with({ack({server_offer})}));
+  f.response();
+  f.move(Peer::Client, to, mac(to_mac));
+  f.set_next_mid(next_mid);
+  Ctx& next = f.with_ids(current, b({server_offer}), b({client_offer}));
+  f.use(next);
+  return next;
+}
+
+TEST(SwitchFindings, IdsRotatedThreeTimesLeakNothing) {
+  Flow f(rfc8613_material(), b({0x01}), b({0x00}));
+  Ctx& ctx_b = rotate(f, f.initial(), 0x42, 0x78, ip4(192, 168, 7, 10), 0x21, 0x1000);
+  f.request();
+  f.response();
+  Ctx& ctx_c = rotate(f, ctx_b, 0x23, 0x17, ip4(192, 168, 8, 10), 0x31, 0x2000);
+  f.request();
+  f.response();
+  rotate(f, ctx_c, 0x5a, 0x6b, ip4(192, 168, 9, 10), 0x41, 0x3000);
+  const std::uint64_t last = f.request();
+  f.response();
+  const auto r = analyze(f);
+
+  ASSERT_EQ(r->procedures.size(), 3u) << r->describe();
+  const Bytes old_client[] = {b({0x01}), b({0x78}), b({0x17})};
+  const Bytes new_client[] = {b({0x78}), b({0x17}), b({0x6b})};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const ProcedureRecord& p = r->procedures[i];
+    EXPECT_EQ(p.outcome, Outcome::Success) << "procedure " << p.id;
+    EXPECT_EQ(p.old_client_id, old_client[i]) << "procedure " << p.id;
+    ASSERT_TRUE(p.new_client_id.has_value());
+    EXPECT_EQ(*p.new_client_id, new_client[i]) << "procedure " << p.id;
+  }
+  EXPECT_EQ(r->message(last).status, DecryptStatus::Decrypted) << r->message(last).problem;
+  EXPECT_EQ(r->message(last).context, r->procedures[2].new_context);
+  EXPECT_TRUE(r->findings.empty()) << r->describe();
+}
+
+TEST(SwitchFindings, LatestIdsBackOnTheNetworkOfEarlierOnesAreLinked) {
+  // After three rotations the client returns to the address it used with the second IDs
+  // (those of the first update): an observer that saw them there links them to the
+  // fourth, although the third IDs stood in between.
+  Flow f(rfc8613_material(), b({0x01}), b({0x00}));
+  Ctx& ctx_b = rotate(f, f.initial(), 0x42, 0x78, ip4(192, 168, 7, 10), 0x21, 0x1000);
+  f.request();
+  f.response();
+  Ctx& ctx_c = rotate(f, ctx_b, 0x23, 0x17, ip4(192, 168, 8, 10), 0x31, 0x2000);
+  f.request();
+  f.response();
+  rotate(f, ctx_c, 0x5a, 0x6b, ip4(192, 168, 7, 10), 0x41, 0x3000);
+  const std::uint64_t back = f.request();
+  f.response();
+  const auto r = analyze(f);
+
+  ASSERT_EQ(r->procedures.size(), 3u) << r->describe();
+  expect_one(*r, "NEW_ID_ON_OLD_NETWORK", back, Severity::Warning);
+  EXPECT_EQ(r->findings.size(), 1u) << r->describe();
+  if (!r->findings.empty()) {
+    EXPECT_EQ(r->findings[0].procedure, r->procedures[2].id);
+  }
+}
+
 }  // namespace
 }  // namespace oidu::flow
