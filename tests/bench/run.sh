@@ -130,18 +130,21 @@ us_per_msg() { calc "${WALL_OF[$1]} * 1e6 / ${MSGS_OF[$1]}"; }
 
 # --- captures -----------------------------------------------------------------------------
 
-# make_capture TAG PAIRS MESSAGES: $WORK/TAG.pcapng and its key file; sets FRAMES_OF[TAG]
-# from simulate's report (a few messages more or less than asked is the simulator's rounding).
-declare -A FRAMES_OF
+# make_capture TAG PAIRS MESSAGES [PROCEDURE_RATE]: $WORK/TAG.pcapng and its key file; sets
+# FRAMES_OF[TAG] from simulate's report (a few messages more or less than asked is the
+# simulator's rounding) and PROCEDURES_OF[TAG] (its ID updates and KUDOS runs).
+declare -A FRAMES_OF PROCEDURES_OF
 make_capture() {
-  local tag=$1 pairs=$2 msgs=$3 out
-  echo "== capture $tag: $msgs messages over $pairs pairs"
-  out=$("$CLI" simulate --scale --pairs "$pairs" --messages "$msgs" -o "$WORK/$tag.pcapng" 2>&1) \
-    || die "simulate --pairs $pairs --messages $msgs failed"
+  local tag=$1 pairs=$2 msgs=$3 rate=${4:-} out
+  echo "== capture $tag: $msgs messages over $pairs pairs${rate:+, procedure rate $rate}"
+  out=$("$CLI" simulate --scale --pairs "$pairs" --messages "$msgs" ${rate:+--procedure-rate "$rate"} \
+    -o "$WORK/$tag.pcapng" 2>&1) || die "simulate --pairs $pairs --messages $msgs failed"
   [[ -f $WORK/$tag.oscore_contexts ]] || die "simulate wrote no $WORK/$tag.oscore_contexts"
   chmod 644 "$WORK/$tag.pcapng" "$WORK/$tag.oscore_contexts"
   FRAMES_OF[$tag]=$(sed -n 's/^.*: \([0-9]*\) frames, .*/\1/p' <<<"$out" | tail -1)
   [[ -n ${FRAMES_OF[$tag]} ]] || die "simulate's report names no frame count: $out"
+  PROCEDURES_OF[$tag]=$(sed -n 's/^.*, \([0-9]*\) ID updates, \([0-9]*\) KUDOS runs.*/\1 \2/p' <<<"$out" \
+    | awk 'END { print $1 + $2 }')
   echo "   $(du -h "$WORK/$tag.pcapng" | cut -f1), ${FRAMES_OF[$tag]} frames, $(key_records "$WORK/$tag.oscore_contexts") key records"
 }
 drop_capture() { rm -f "$WORK/$1.pcapng" "$WORK/$1.oscore_contexts" "$WORK/$1.keys.json"; }
@@ -324,6 +327,16 @@ analyze_nomsg manyctx "$REPEAT"
 analyze_full manyctx 1  # its memory; one run each is enough for a peak RSS
 drop_capture manyctx
 
+# rotation: one context whose IDs and keys change again and again (a procedure every
+# 100 exchanges), for twice as long in the second capture: the per-message cost must not
+# grow with the procedures an association has run.
+make_capture rotation-short 1 "$M_SMALL" 0.01
+analyze_nomsg rotation-short "$REPEAT"
+drop_capture rotation-short
+make_capture rotation-long 1 $((M_SMALL * 2)) 0.01
+analyze_nomsg rotation-long "$REPEAT"
+drop_capture rotation-long
+
 # keys: loading P_MANY contexts with (almost) nothing to analyze. simulate accepts
 # --messages 0 (an empty capture); fall back to 1 for a simulator that does not.
 if "$CLI" simulate --scale --pairs 1 --messages 0 -o "$WORK/probe.pcapng" >/dev/null 2>&1; then K_MSGS=0; else K_MSGS=1; fi
@@ -425,6 +438,7 @@ context_row() {
 }
 context_row "4 (small vs main)" small-nomsg main-nomsg "$CONTEXTS" "$CONTEXTS" 0.15
 context_row "5 (manyctx vs fewctx)" manyctx-nomsg fewctx-nomsg "$P_MANY" "$P_FEW" 0.25
+TARGET_ROWS+=("| rotation: per message, $(num "${PROCEDURES_OF[rotation-long]}") procedures on one context / $(num "${PROCEDURES_OF[rotation-short]}") | $(f2 "$(calc "$(us_per_msg rotation-long-nomsg) / $(us_per_msg rotation-short-nomsg)")")x | | info | $(ctx "${FRAMES_OF[rotation-long]}") / $(ctx "${FRAMES_OF[rotation-short]}") msgs, --no-messages; near 1 while a procedure leaves no cost on the messages after it |")
 TARGET_ROWS+=("| one-key limit: full JSON / (read + AES-CCM, one key) | $(f2 "$(calc "${FULL_RATE_OF[main]} / $BOTH_RATE")") | | info | $(ctx "${FRAMES_OF[main]}") msgs, analyzer $FULL_MAIN |")
 
 # The raw measurements, in the order they ran.
