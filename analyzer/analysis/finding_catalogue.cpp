@@ -41,7 +41,7 @@ constexpr std::array kCatalogue{
                 "the 'b' bit differs between the KUDOS messages one peer sends in one execution"},
     FindingSpec{FindingCode::NewIdOnOldNetwork, "NEW_ID_ON_OLD_NETWORK", Severity::Warning, FindingGroup::Security,
                 "a message protected with the new IDs travels between the same pair of IP "
-                "addresses that carried the old IDs"},
+                "addresses that carried the old IDs (or earlier IDs of the same context)"},
     FindingSpec{FindingCode::OldIdOnNewNetwork, "OLD_ID_ON_NEW_NETWORK", Severity::Warning, FindingGroup::Security,
                 "after the switch, a message protected with the old IDs travels on an address "
                 "pair first used with the new IDs"},
