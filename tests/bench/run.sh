@@ -15,6 +15,8 @@
 #   fewctx    P/10 contexts, M           --no-messages (cost linear in contexts)
 #   manyctx   10P contexts,  M           --no-messages and full JSON (contexts, memory)
 #   keys      10P contexts,  no messages key loading alone
+#   rotation-short / rotation-long  1 context, M/10 and M/5, a procedure every 100 exchanges:
+#                                   --no-messages (cost per message with many procedures behind it)
 # Each capture is deleted as soon as it has been measured (5M messages are about 500 MB).
 # tshark reads about 15,000 messages/s, so it runs on the small capture only: its rate there
 # is the reference for both analyzer/tshark ratios.
