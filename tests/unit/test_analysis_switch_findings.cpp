@@ -176,15 +176,21 @@ Ctx& rotate(Flow& f, const Ctx& current, std::uint8_t client_offer, std::uint8_t
   return next;
 }
 
-TEST(SwitchFindings, IdsRotatedThreeTimesLeakNothing) {
-  Flow f(rfc8613_material(), b({0x01}), b({0x00}));
+// Three rotations from the figure's IDs, an exchange after each of the first two; the
+// client moves to 192.168.7.10, then 192.168.8.10, then `third_network`.
+void rotate_three_times(Flow& f, IpAddress third_network) {
   Ctx& ctx_b = rotate(f, f.initial(), 0x42, 0x78, ip4(192, 168, 7, 10), 0x21, 0x1000);
   f.request();
   f.response();
   Ctx& ctx_c = rotate(f, ctx_b, 0x23, 0x17, ip4(192, 168, 8, 10), 0x31, 0x2000);
   f.request();
   f.response();
-  rotate(f, ctx_c, 0x5a, 0x6b, ip4(192, 168, 9, 10), 0x41, 0x3000);
+  rotate(f, ctx_c, 0x5a, 0x6b, third_network, 0x41, 0x3000);
+}
+
+TEST(SwitchFindings, IdsRotatedThreeTimesLeakNothing) {
+  Flow f(rfc8613_material(), b({0x01}), b({0x00}));
+  rotate_three_times(f, ip4(192, 168, 9, 10));
   const std::uint64_t last = f.request();
   f.response();
   const auto r = analyze(f);
@@ -209,13 +215,7 @@ TEST(SwitchFindings, LatestIdsBackOnTheNetworkOfEarlierOnesAreLinked) {
   // (those of the first update): an observer that saw them there links them to the
   // fourth, although the third IDs stood in between.
   Flow f(rfc8613_material(), b({0x01}), b({0x00}));
-  Ctx& ctx_b = rotate(f, f.initial(), 0x42, 0x78, ip4(192, 168, 7, 10), 0x21, 0x1000);
-  f.request();
-  f.response();
-  Ctx& ctx_c = rotate(f, ctx_b, 0x23, 0x17, ip4(192, 168, 8, 10), 0x31, 0x2000);
-  f.request();
-  f.response();
-  rotate(f, ctx_c, 0x5a, 0x6b, ip4(192, 168, 7, 10), 0x41, 0x3000);
+  rotate_three_times(f, ip4(192, 168, 7, 10));
   const std::uint64_t back = f.request();
   f.response();
   const auto r = analyze(f);
