@@ -75,8 +75,12 @@ void ContextResolver::find_bases(const Frame& frame, const CoapMessage& coap, co
     bases_.push_back(request->slot);
     // A plain response opens with its request's slot unless the context changed in
     // between: the association's other slots, whose number grows with its procedures,
-    // are added only when that fails (add_association_slots).
-    if (option.kudos || option.kid_context) add_association_slots(*request->slot);
+    // are added only when that fails.
+    if (option.kudos || option.kid_context) {
+      add_association_slots(*request->slot);
+    } else {
+      deferred_slots_of_ = request->slot;
+    }
   }
 }
 
@@ -226,6 +230,7 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   Resolution r;
   bases_.clear();
   candidates_.clear();
+  deferred_slots_of_ = nullptr;
   Attempt a;
 
   // A plain request (no KUDOS, no kid context) tries the slots with its kid as the store
@@ -279,8 +284,8 @@ Resolution ContextResolver::resolve(const Frame& frame, const CoapMessage& coap,
   for (std::size_t i = from; i < candidates_.size() && opened == none; ++i) {
     if (i != failed && attempt(candidates_[i], r, is_request, option, ciphertext, a)) opened = i;
   }
-  if (opened == none && !is_request && r.request && r.request->slot && bases_.size() == 1) {
-    add_association_slots(*r.request->slot);
+  if (opened == none && deferred_slots_of_ != nullptr) {
+    add_association_slots(*deferred_slots_of_);
     const std::size_t tried = candidates_.size();
     build_candidates(option, is_request, r.request_kid, requester_, 1);
     for (std::size_t i = tried; i < candidates_.size() && opened == none; ++i) {

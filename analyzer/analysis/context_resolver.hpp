@@ -103,6 +103,9 @@ class ContextResolver {
   const KudosTracker& kudos_;
   IdContextVariants& variants_;
   Role requester_ = Role::Client;
+  // A plain response's request slot, whose association's other slots find_bases left for
+  // when that slot fails (nullptr: none left).
+  const ContextSlot* deferred_slots_of_ = nullptr;
   RequestHints hints_;
   // Reused from message to message, so the hot path does not allocate.
   std::vector<ContextSlot*> bases_;

@@ -107,8 +107,8 @@ class Run {
     Report& report = tee_ ? static_cast<Report&>(*tee_) : *report_;
     // With one job the engine calls the report directly; with more, through the pipeline.
     // Streaming writes findings from the engine's thread, so it keeps to one. Without
-    // messages there is nothing to format: handing every message record to another thread
-    // (the reports still read a few of them) cost the engine's thread about 15%.
+    // messages there is nothing to format, and the pipeline would only make the engine's
+    // thread copy every message record for the few the reports read.
     if (o.jobs > 1 && !streaming && !o.no_messages) pipeline_ = std::make_unique<ReportPipeline>(report, o.jobs);
   }
 
